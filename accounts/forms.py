@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Invitation, User
+from accounts.timezones import time_zone_choices, validate_time_zone
+from cohorts.choices import OrganisationKind, TeamRole
+from cohorts.models import Cohort, Enrolment, Organisation
+from portal.forms import PortalFormMixin
+
+
+class TimeZoneField(forms.ChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” is not a time zone we know. Choose one from the list."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=time_zone_choices, validators=[validate_time_zone], **kwargs)
+
+
+class ProfileForm(PortalFormMixin, forms.ModelForm):
+    time_zone = TimeZoneField(
+        label=_("Time zone"),
+        help_text=_("Session times and reminders are shown in this zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone", "language"]
+
+
+class AcceptInvitationForm(PortalFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    time_zone = TimeZoneField(label=_("Your time zone"))
+    language = forms.ChoiceField(
+        label=_("Language"), choices=User._meta.get_field("language").choices
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords don't match."))
+        elif first:
+            probe = User(email=self.invitation.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class InvitationForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = [
+            "email",
+            "full_name",
+            "kind",
+            "organisation",
+            "team_role",
+            "enrolment",
+            "cohort",
+            "language",
+        ]
+        help_texts = {
+            "organisation": _("For a team member or a planning partner."),
+            "team_role": _("For a team member."),
+            "enrolment": _("Optional: seat the person on this team when they accept."),
+            "cohort": _("For a facilitator."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            kind=OrganisationKind.FUNDER
+        ).order_by("name")
+        self.fields["enrolment"].queryset = Enrolment.objects.select_related(
+            "organisation", "cohort"
+        ).order_by("organisation__name", "cohort__name")
+        self.fields["cohort"].queryset = Cohort.objects.order_by("-starts_on")
+        self.fields["team_role"].choices = [("", _("Choose a role")), *TeamRole.choices]
+
+    def validate_unique(self):
+        """Open invitations are checked by the service, with a message that says what to do."""

@@ -1,0 +1,207 @@
+"""Invitations: the only way into the portal. Every write here runs in one transaction."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import STAFF_GROUP, Invitation, User
+from cohorts.choices import OrganisationKind
+from cohorts.models import Membership
+from cohorts.services import add_seat
+
+
+class InvitationClosed(Exception):
+    """The link can no longer be used; the page explains what to do instead."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _validate_target(*, kind, organisation, team_role, enrolment, cohort):
+    errors = {}
+    if kind == Invitation.Kind.TEAM:
+        if organisation is None:
+            errors["organisation"] = _("Choose the state grantee organisation for this person.")
+        elif organisation.kind != OrganisationKind.STATE_GRANTEE:
+            errors["organisation"] = _("Team members join a state grantee organisation.")
+        if not team_role:
+            errors["team_role"] = _("Choose the person's role on the team.")
+        if enrolment is not None and organisation is not None:
+            if enrolment.organisation_id != organisation.pk:
+                errors["enrolment"] = _("That team belongs to another organisation.")
+    elif kind == Invitation.Kind.PARTNER:
+        if organisation is None or organisation.kind != OrganisationKind.PLANNING_PARTNER:
+            errors["organisation"] = _("Choose the planning-partner organisation.")
+    elif kind == Invitation.Kind.FACILITATOR and cohort is None:
+        errors["cohort"] = _("Choose the cohort this person will facilitate.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def grant_role(person, invitation):
+    """Give a person what the invitation promises. Safe to repeat."""
+    kind = invitation.kind
+    if kind in (Invitation.Kind.TEAM, Invitation.Kind.PARTNER):
+        Membership.objects.get_or_create(
+            person=person,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.team_role or Membership._meta.get_field("role").default},
+        )
+    if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
+        if not invitation.enrolment.seats.current().filter(person=person).exists():
+            add_seat(
+                invitation.enrolment,
+                person=person,
+                role=invitation.team_role,
+                by=invitation.invited_by,
+                check_permission=False,
+            )
+    elif kind == Invitation.Kind.FACILITATOR:
+        invitation.cohort.facilitators.add(person)
+    elif kind == Invitation.Kind.STAFF:
+        person.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
+
+
+def _queue_email(invitation):
+    from accounts.tasks import send_invitation_email
+
+    send_invitation_email.delay_on_commit(invitation.pk)
+
+
+@transaction.atomic
+def invite(
+    *,
+    by,
+    email,
+    kind,
+    full_name="",
+    language="en",
+    organisation=None,
+    team_role="",
+    enrolment=None,
+    cohort=None,
+):
+    """Invite an email address into a role.
+
+    An address that already has an account gets the role at once (and a notice), never a
+    second account. An address with an open invitation is refused with a clear message.
+    """
+    _require(by, "accounts.invite_people")
+    email = User.objects.normalize_email(email).strip().lower()
+    _validate_target(
+        kind=kind,
+        organisation=organisation,
+        team_role=team_role,
+        enrolment=enrolment,
+        cohort=cohort,
+    )
+    now = timezone.now()
+    open_invitations = Invitation.objects.select_for_update().filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    for existing in open_invitations:
+        if existing.expires_at > now:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "%(email)s already has an invitation waiting, sent on %(date)s. "
+                        "Resend or revoke it from the invitations page."
+                    )
+                    % {"email": email, "date": existing.created_at.date().isoformat()}
+                }
+            )
+        existing.revoked_at = now
+        existing.save(update_fields=["revoked_at"])
+    invitation = Invitation(
+        email=email,
+        full_name=full_name,
+        kind=kind,
+        language=language,
+        organisation=organisation,
+        team_role=team_role,
+        enrolment=enrolment,
+        cohort=cohort,
+        invited_by=by,
+    )
+    person = User.objects.filter(email__iexact=email).first()
+    if person is not None:
+        grant_role(person, invitation)
+        invitation.accepted_at = now
+        invitation.accepted_by = person
+    invitation.save()
+    _queue_email(invitation)
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(invitation, *, by):
+    _require(by, "accounts.invite_people")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("Only an invitation that has not been used can be resent."))
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    _queue_email(invitation)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, by):
+    _require(by, "accounts.invite_people")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation was already accepted; it can't be revoked."))
+    if not invitation.revoked_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def open_invitation(key):
+    """The invitation behind a link, or InvitationClosed saying why it can't be used."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "cohort", "enrolment__cohort")
+        .filter(key=key)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationClosed("unknown")
+    if not invitation.is_open:
+        raise InvitationClosed(invitation.status)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(key, *, full_name, password, time_zone, language):
+    """Create the account, give it the role, mark the address verified. Returns the person."""
+    invitation = open_invitation(key)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationClosed(invitation.status)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationClosed("account_exists")
+    person = User.objects.create_user(
+        invitation.email,
+        password,
+        full_name=full_name,
+        time_zone=time_zone,
+        language=language,
+    )
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    grant_role(person, invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return person

@@ -1,0 +1,204 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from accounts import services
+from accounts.forms import AcceptInvitationForm, InvitationForm, ProfileForm
+from accounts.models import Invitation
+from accounts.timezones import DEFAULT_TIME_ZONE
+from cohorts.choices import CohortStatus
+from cohorts.models import Cohort
+from cohorts.selectors import (
+    facilitated_cohorts,
+    my_team_enrolments,
+    partnered_cohorts,
+    roles_for,
+)
+
+with_team_count = Count("enrolments", distinct=True)
+
+
+def home(request):
+    """One section for each role the person holds."""
+    user = request.user
+    roles = roles_for(user)
+    context = {"roles": roles}
+    if roles.staff:
+        context["staff_cohorts"] = (
+            Cohort.objects.exclude(status=CohortStatus.COMPLETED)
+            .select_related("program")
+            .annotate(team_count=with_team_count)
+            .order_by("starts_on")
+        )
+        context["open_invitations"] = Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
+    if roles.facilitator:
+        context["facilitated"] = facilitated_cohorts(user).annotate(team_count=with_team_count)
+    if roles.partner:
+        context["partnered"] = partnered_cohorts(user).annotate(team_count=with_team_count)
+    if roles.team:
+        context["teams"] = my_team_enrolments(user)
+    return render(request, "accounts/home.html", context)
+
+
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The language menu: remembered on the profile of a signed-in person, else in a cookie."""
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(
+        ProfileForm.base_fields["language"].choices
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return django_set_language(request)
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+def _staff_only(request):
+    if not request.user.has_perm("accounts.invite_people"):
+        raise PermissionDenied
+
+
+def invitation_list(request):
+    _staff_only(request)
+    status = request.GET.get("status", "open")
+    now = timezone.now()
+    filters = {
+        "open": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now),
+        "accepted": Q(accepted_at__isnull=False),
+        "expired": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now),
+        "revoked": Q(revoked_at__isnull=False),
+        "all": Q(),
+    }
+    if status not in filters:
+        status = "open"
+    invitations = Invitation.objects.filter(filters[status]).select_related(
+        "organisation", "cohort", "enrolment__cohort", "invited_by"
+    )
+    return render(
+        request,
+        "accounts/invitation_list.html",
+        {"invitations": invitations, "status": status, "statuses": list(filters)},
+    )
+
+
+def invitation_create(request):
+    _staff_only(request)
+    initial = {
+        key: request.GET[key]
+        for key in ("kind", "organisation", "enrolment", "cohort")
+        if key in request.GET
+    }
+    form = InvitationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if invitation.accepted_by_id:
+                messages.success(
+                    request,
+                    _(
+                        "%(email)s already has an account: the role was added to it and they "
+                        "were told by email."
+                    )
+                    % {"email": invitation.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. The link works for 14 days.")
+                    % {"email": invitation.email},
+                )
+            return redirect("accounts:invitation_list")
+    return render(request, "accounts/invitation_form.html", {"form": form})
+
+
+@require_POST
+def invitation_resend(request, pk):
+    _staff_only(request)
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.resend_invitation(invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("accounts:invitation_list")
+
+
+@require_POST
+def invitation_revoke(request, pk):
+    _staff_only(request)
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The invitation for %(email)s is revoked.") % {"email": invitation.email}
+        )
+    return redirect("accounts:invitation_list")
+
+
+@login_not_required
+def invitation_accept(request, key):
+    try:
+        invitation = services.open_invitation(key)
+    except services.InvitationClosed as closed:
+        return render(request, "accounts/invitation_closed.html", {"reason": closed.status})
+    if request.user.is_authenticated:
+        return render(request, "accounts/invitation_closed.html", {"reason": "signed_in"})
+    zone = invitation.organisation.default_time_zone if invitation.organisation else None
+    form = AcceptInvitationForm(
+        request.POST or None,
+        invitation=invitation,
+        initial={
+            "full_name": invitation.full_name,
+            "time_zone": zone or DEFAULT_TIME_ZONE,
+            "language": invitation.language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.accept_invitation(
+                key,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+                language=form.cleaned_data["language"],
+            )
+        except services.InvitationClosed as closed:
+            return render(request, "accounts/invitation_closed.html", {"reason": closed.status})
+        login(request, person, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(
+            request, _("Welcome, %(name)s. Your account is ready.") % {"name": person.full_name}
+        )
+        return redirect("home")
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

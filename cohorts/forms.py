@@ -1,0 +1,176 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import STAFF_GROUP, User
+from cohorts.choices import OrganisationKind, TeamRole
+from cohorts.models import Cohort, Organisation, Program
+from portal.forms import PortalFormMixin
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgramForm(PortalFormMixin, forms.ModelForm):
+    required_roles = forms.MultipleChoiceField(
+        label=_("Required team roles"),
+        choices=TeamRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A cohort can't start until every team has someone in each of these roles."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "short_name",
+            "summary",
+            "learning_goals",
+            "months",
+            "session_count",
+            "min_organisations",
+            "max_organisations",
+            "team_size",
+            "required_roles",
+            "checkin_every_months",
+            "checkin_count",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "learning_goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_organisations"), data.get("max_organisations")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_organisations",
+                _("The most organisations can't be fewer than the fewest (%(low)s).")
+                % {"low": low},
+            )
+        size, roles = data.get("team_size"), data.get("required_roles") or []
+        if size is not None and len(roles) > size:
+            self.add_error(
+                "required_roles",
+                _("A team of %(size)s can't fill %(count)s required roles.")
+                % {"size": size, "count": len(roles)},
+            )
+        return data
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} <{obj.email}>"
+
+
+class CohortForm(PortalFormMixin, forms.ModelForm):
+    facilitators = PersonChoiceField(
+        label=_("Facilitators"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People not in the portal yet can be invited as facilitators afterwards."),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Planning partners"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PLANNING_PARTNER),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "starts_on", "ends_on", "shares_workplans", "facilitators", "partners"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {
+            "ends_on": _("Leave empty to use the program's length."),
+        }
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        self.fields["ends_on"].required = False
+        self.fields["facilitators"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(Q(facilitated_cohorts__isnull=False) | Q(groups__name=STAFF_GROUP))
+            .distinct()
+            .order_by("full_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and not end:
+            data["ends_on"] = Cohort.default_end(self.instance.program, start)
+            self.instance.ends_on = data["ends_on"]
+        elif start and end and end <= start:
+            self.add_error("ends_on", _("The cohort must end after it starts."))
+        return data
+
+    def validate_unique(self):
+        # The program is set on the instance, not on the form, so check the name here.
+        super().validate_unique()
+        name = self.cleaned_data.get("name")
+        if name and "name" not in self.errors:
+            clash = Cohort.objects.filter(program=self.instance.program, name__iexact=name)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("name", _("This program already has a cohort with that name."))
+
+
+class EnrolForm(PortalFormMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("State grantee organisation"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.STATE_GRANTEE),
+        empty_label=_("Choose an organisation"),
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.STATE_GRANTEE
+        ).order_by("name")
+        self.cohort = cohort
+
+
+class SeatForm(PortalFormMixin, forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a person"),
+        help_text=_("People of this organisation. Invite someone new from the invitations page."),
+    )
+    role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices)
+
+    def __init__(self, *args, enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(
+            memberships__organisation=enrolment.organisation, is_active=True
+        ).order_by("full_name")
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} <{p.email}>"
+
+
+class OrganisationForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "state", "focus_area"]
+        help_texts = {
+            "state": _("Required for a state grantee."),
+            "focus_area": _("Required for a planning partner."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == OrganisationKind.STATE_GRANTEE and not data.get("state"):
+            self.add_error("state", _("Choose the state or territory of this grantee."))
+        if kind == OrganisationKind.PLANNING_PARTNER and not data.get("focus_area"):
+            self.add_error("focus_area", _("Choose what this partner helps with."))
+        return data

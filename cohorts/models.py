@@ -1,0 +1,271 @@
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.choices import (
+    STATE_CHOICES,
+    STATE_TIME_ZONES,
+    CohortStatus,
+    FocusArea,
+    OrganisationKind,
+    TeamRole,
+)
+
+
+class Organisation(models.Model):
+    """A state grantee, a planning partner or a funder."""
+
+    Kind = OrganisationKind
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind)
+    state = models.CharField(
+        _("state or territory"), max_length=2, blank=True, choices=STATE_CHOICES
+    )
+    focus_area = models.CharField(_("focus area"), max_length=32, blank=True, choices=FocusArea)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.STATE_GRANTEE) | ~Q(state=""),
+                name="grantee_has_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.PLANNING_PARTNER) | ~Q(focus_area=""),
+                name="partner_has_focus_area",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "state"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cohorts:organisation_detail", args=[self.pk])
+
+    @property
+    def default_time_zone(self):
+        return STATE_TIME_ZONES.get(self.state)
+
+
+class Membership(models.Model):
+    """A person in an organisation, with the role they hold there."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=TeamRole, default=TeamRole.MEMBER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], name="one_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.organisation}"
+
+
+class Program(models.Model):
+    """A learning program, as data: staff add programs without code."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    summary = models.TextField(_("summary"))
+    learning_goals = models.TextField(_("learning goals"), blank=True)
+    months = models.PositiveSmallIntegerField(_("length in months"))
+    session_count = models.PositiveSmallIntegerField(_("number of learning sessions"))
+    min_organisations = models.PositiveSmallIntegerField(_("fewest organisations per cohort"))
+    max_organisations = models.PositiveSmallIntegerField(_("most organisations per cohort"))
+    team_size = models.PositiveSmallIntegerField(_("team size"))
+    required_roles = models.JSONField(_("required team roles"), default=list, blank=True)
+    checkin_every_months = models.PositiveSmallIntegerField(
+        _("months between check-ins after the cohort"), default=3
+    )
+    checkin_count = models.PositiveSmallIntegerField(
+        _("number of check-ins after the cohort"), default=4
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(months__gte=1), name="program_months_positive"),
+            models.CheckConstraint(condition=Q(session_count__gte=1), name="program_has_sessions"),
+            models.CheckConstraint(
+                condition=Q(min_organisations__gte=1)
+                & Q(max_organisations__gte=F("min_organisations")),
+                name="program_organisation_range",
+            ),
+            models.CheckConstraint(condition=Q(team_size__gte=1), name="program_team_size"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cohorts:program_detail", args=[self.pk])
+
+    def get_required_roles_display(self):
+        labels = dict(TeamRole.choices)
+        return [labels[role] for role in self.required_roles if role in labels]
+
+
+class Cohort(models.Model):
+    """One run of a program, with its dates, facilitators and planning partners."""
+
+    Status = CohortStatus
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CohortStatus, default=CohortStatus.PLANNED
+    )
+    shares_workplans = models.BooleanField(
+        _("teams share their workplans with each other"), default=False
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitators"),
+        related_name="facilitated_cohorts",
+        blank=True,
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("planning partners"),
+        related_name="partner_cohorts",
+        blank=True,
+        limit_choices_to={"kind": OrganisationKind.PLANNING_PARTNER},
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="cohort_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["program", "name"], name="cohort_name_per_program"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_on"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cohorts:cohort_detail", args=[self.pk])
+
+    @staticmethod
+    def default_end(program, starts_on):
+        return starts_on + relativedelta(months=program.months)
+
+
+class Enrolment(models.Model):
+    """An organisation in a cohort, with its team (the seats)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "organisation"], name="enrol_once_per_cohort"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.cohort}"
+
+    def get_absolute_url(self):
+        return reverse("cohorts:enrolment_detail", args=[self.pk])
+
+
+class SeatQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Seat(models.Model):
+    """A place on a team, held by one person in one role for a stretch of time.
+
+    A change never edits history: the old seat is ended and a new one begins.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="seats")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seats"
+    )
+    role = models.CharField(_("team role"), max_length=32, choices=TeamRole)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team seat")
+        verbose_name_plural = _("team seats")
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "person"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_seat_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(ended_at__isnull=True, role=TeamRole.EXECUTIVE_DIRECTOR),
+                name="one_current_executive_director",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="seat_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person", "enrolment"],
+                condition=Q(ended_at__isnull=True),
+                name="current_seat_by_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    @property
+    def is_current(self):
+        return self.ended_at is None
