@@ -308,7 +308,11 @@ def organisation_detail(request, pk):
         "can_manage": user.has_perm("cohorts.manage_organisations"),
     }
     if organisation.kind == OrganisationKind.PLANNING_PARTNER:
-        context["partner_cohorts"] = selectors.cohorts_for(user).filter(partners=organisation)
+        context["partner_cohorts"] = (
+            selectors.cohorts_for(user)
+            .filter(partners=organisation)
+            .annotate(team_count=Count("enrolments", distinct=True))
+        )
     return render(request, "cohorts/organisation_detail.html", context)
 
 
