@@ -21,6 +21,8 @@ from cohorts.selectors import (
     partnered_cohorts,
     roles_for,
 )
+from sessions_app.selectors import upcoming_for
+from sessions_app.services import feed_for
 
 with_team_count = Count("enrolments", distinct=True)
 
@@ -29,7 +31,7 @@ def home(request):
     """One section for each role the person holds."""
     user = request.user
     roles = roles_for(user)
-    context = {"roles": roles}
+    context = {"roles": roles, "upcoming": upcoming_for(user)}
     if roles.staff:
         context["staff_cohorts"] = (
             Cohort.objects.exclude(status=CohortStatus.COMPLETED)
@@ -55,7 +57,7 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "feed": feed_for(request.user)})
 
 
 @login_not_required

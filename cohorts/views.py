@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from cohorts import selectors, services
 from cohorts.choices import OrganisationKind
 from cohorts.forms import CohortForm, EnrolForm, OrganisationForm, ProgramForm, SeatForm
+from sessions_app.selectors import attendance_summary
 
 
 def _require(request, perm):
@@ -94,6 +95,8 @@ def cohort_detail(request, pk):
     if context["can_manage"]:
         context["checks"] = selectors.readiness(cohort, teams)
         context["ready"] = all(check.ok for check in context["checks"])
+    if user.has_perm("sessions_app.mark_attendance", cohort):
+        context["held"], context["attendance"] = attendance_summary(cohort, teams)
     return render(request, "cohorts/cohort_detail.html", context)
 
 

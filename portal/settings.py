@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts.apps.AccountsConfig",
     "cohorts.apps.CohortsConfig",
+    "sessions_app.apps.SessionsAppConfig",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -199,3 +201,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Session materials: uploads are checked against these before they are stored.
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
+MATERIAL_EXTENSIONS = set(
+    env.list(
+        "MATERIAL_EXTENSIONS",
+        default=[
+            "pdf",
+            "docx",
+            "doc",
+            "pptx",
+            "ppt",
+            "xlsx",
+            "xls",
+            "odt",
+            "odp",
+            "ods",
+            "txt",
+            "md",
+            "csv",
+            "png",
+            "jpg",
+            "jpeg",
+        ],
+    )
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

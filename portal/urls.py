@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("cohorts.urls")),
+    path("", include("sessions_app.urls")),
     path("admin/", admin.site.urls),
 ]

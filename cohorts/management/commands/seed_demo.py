@@ -204,7 +204,7 @@ class Command(BaseCommand):
         if skip_ed:
             roles = roles[1:]
         named = named or {}
-        for index, role in enumerate(roles):
+        for role in roles:
             if role in named:
                 email, full_name = named[role]
             else:

@@ -1,0 +1,172 @@
+"""Reads of learning sessions, always scoped to the person asking."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.choices import OrganisationKind, TeamRole
+from cohorts.models import Cohort, Seat
+from cohorts.selectors import cohorts_for, current_seats
+from sessions_app.models import Attendance, LearningSession, Material
+from sessions_app.timing import outside_working_hours
+
+
+def sessions_for(user):
+    return LearningSession.objects.filter(cohort__in=cohorts_for(user)).select_related(
+        "cohort", "cohort__program"
+    )
+
+
+def get_session_for(user, pk):
+    return get_object_or_404(sessions_for(user), pk=pk)
+
+
+def get_material_for(user, session_pk, pk):
+    return get_object_or_404(
+        Material.objects.filter(session__in=sessions_for(user)).select_related("session"),
+        session_id=session_pk,
+        pk=pk,
+    )
+
+
+def my_cohorts(user):
+    """Cohorts a person takes part in (not every cohort a staff member can see)."""
+    return Cohort.objects.filter(
+        Q(facilitators=user)
+        | Q(
+            partners__kind=OrganisationKind.PLANNING_PARTNER,
+            partners__memberships__person=user,
+        )
+        | Q(enrolments__seats__person=user, enrolments__seats__ended_at__isnull=True)
+    ).values("pk")
+
+
+def my_sessions(user):
+    return LearningSession.objects.filter(cohort__in=my_cohorts(user)).select_related(
+        "cohort", "cohort__program"
+    )
+
+
+def upcoming_for(user, limit=5):
+    return list(
+        my_sessions(user)
+        .filter(
+            starts_at__gte=timezone.now() - timedelta(hours=3),
+            status=LearningSession.Status.SCHEDULED,
+        )
+        .order_by("starts_at")[:limit]
+    )
+
+
+def cohort_schedule(cohort):
+    return cohort.learning_sessions.prefetch_related("materials").order_by("starts_at", "number")
+
+
+def session_people(session):
+    """The cohort's current team seats, each with this session's attendance row (or None)."""
+    seats = list(
+        current_seats(Seat.objects.filter(enrolment__cohort_id=session.cohort_id)).select_related(
+            "enrolment__organisation"
+        )
+    )
+    rows = {a.person_id: a for a in session.attendances.all()}
+    for seat in seats:
+        seat.attendance = rows.get(seat.person_id)
+    seats.sort(key=lambda s: (s.enrolment.organisation.name, s.role, s.person.full_name))
+    return seats
+
+
+@dataclass
+class TeamAttendance:
+    enrolment: object
+    cells: list = field(default_factory=list)  # one per past session: (represented, ed_present)
+    missed_in_a_row: int = 0
+
+    @property
+    def flagged(self):
+        return self.missed_in_a_row >= 2
+
+
+def attendance_summary(cohort, teams):
+    """Per team and past session: represented or not, executive director present or not.
+
+    A team misses a session when attendance was taken for it and none of its people were
+    present. Two misses in a row (the latest ones) flag the team.
+    """
+    sessions = list(
+        cohort.learning_sessions.filter(
+            status=LearningSession.Status.SCHEDULED, starts_at__lte=timezone.now()
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.exclude(mark=""),
+                to_attr="marked",
+            )
+        )
+        .order_by("starts_at")
+    )
+    sessions = [s for s in sessions if s.marked]
+    summary = []
+    for team in teams:
+        ed_ids = {s.person_id for s in team.current_seats if s.role == TeamRole.EXECUTIVE_DIRECTOR}
+        row = TeamAttendance(team)
+        streak = 0
+        for session in sessions:
+            present = {
+                a.person_id
+                for a in session.marked
+                if a.enrolment_id == team.pk and a.mark == Attendance.Mark.PRESENT
+            }
+            represented = bool(present)
+            row.cells.append((represented, bool(present & ed_ids)))
+            streak = 0 if represented else streak + 1
+        row.missed_in_a_row = streak
+        summary.append(row)
+    return sessions, summary
+
+
+def enrolled_zones(cohort):
+    """(state name, time zone) of each organisation enrolled in the cohort."""
+    zones = {}
+    for org in [e.organisation for e in cohort.enrolments.select_related("organisation")]:
+        if org.default_time_zone:
+            zones[org.get_state_display()] = org.default_time_zone
+    return sorted(zones.items())
+
+
+def schedule_warnings(cohort, starts, minutes, *, zones, exclude=None):
+    """Warnings for each planned start: in the past, overlapping, outside 8:00–20:00 somewhere.
+
+    `starts` is a list of UTC datetimes; returns a list (same order) of lists of messages.
+    """
+    now = timezone.now()
+    others = list(
+        cohort.learning_sessions.filter(status=LearningSession.Status.SCHEDULED)
+        .exclude(pk=exclude.pk if exclude else None)
+        .only("pk", "number", "title", "starts_at", "duration_minutes")
+    )
+    result = []
+    for start in starts:
+        end = start + timedelta(minutes=minutes)
+        messages = []
+        if start < now:
+            messages.append(_("This time is in the past."))
+        for other in others:
+            if start < other.ends_at and other.starts_at < end:
+                messages.append(
+                    _("It overlaps session %(number)s, “%(title)s”.")
+                    % {"number": other.number, "title": other.title}
+                )
+        early_late = [name for name, zone in zones if outside_working_hours(start, minutes, zone)]
+        if early_late:
+            messages.append(
+                _("It falls outside 8:00–20:00 local time in %(states)s.")
+                % {"states": ", ".join(early_late)}
+            )
+        result.append(messages)
+    return result

@@ -1,0 +1,222 @@
+"""Every change to learning sessions goes through here — the one place sessions change —
+so that reminders (notifications) can be planned from the same transactions."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Seat
+from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
+from sessions_app.timing import PlannedTime
+
+CALENDAR_FIELDS = {
+    "title",
+    "duration_minutes",
+    "where",
+    "video_url",
+    "address",
+    "phone",
+    "agenda",
+}
+
+
+def _require(user, perm, obj):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _next_number(cohort):
+    return (cohort.learning_sessions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def create_series(cohort, *, planned, title, by, facilitators=(), **details):
+    """Create one session per planned time; numbers continue the cohort's series."""
+    _require(by, "sessions_app.schedule", cohort)
+    first_number = _next_number(cohort)
+    sessions = []
+    for offset, plan in enumerate(planned):
+        session = LearningSession.objects.create(
+            cohort=cohort,
+            number=first_number + offset,
+            title=title if len(planned) == 1 else f"{title} {first_number + offset}",
+            starts_at=plan.starts_at,
+            **details,
+        )
+        session.facilitators.set(facilitators or cohort.facilitators.all())
+        sessions.append(session)
+    return sessions
+
+
+def add_session(cohort, *, starts_at, title, by, facilitators=(), **details):
+    return create_series(
+        cohort,
+        planned=[PlannedTime(starts_at.date(), starts_at)],
+        title=title,
+        by=by,
+        facilitators=facilitators,
+        **details,
+    )[0]
+
+
+def _touch(session, fields):
+    session.sequence = F("sequence") + 1
+    session.updated_at = timezone.now()
+    session.save(update_fields=[*fields, "sequence", "updated_at"])
+    session.refresh_from_db(fields=["sequence"])
+
+
+def _locked(session):
+    return LearningSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+
+
+@transaction.atomic
+def update_session(session, *, by, facilitators=None, **changes):
+    """Edit what a session is about (not its time: that is a reschedule)."""
+    _require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    changed = [name for name, value in changes.items() if getattr(session, name) != value]
+    for name in changed:
+        setattr(session, name, changes[name])
+    if facilitators is not None:
+        session.facilitators.set(facilitators)
+    if set(changed) & CALENDAR_FIELDS:
+        _touch(session, changed)
+    elif changed:
+        session.save(update_fields=changed)
+    return session
+
+
+@transaction.atomic
+def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
+    _require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ValidationError(_("A cancelled session can't be moved. Add a new session instead."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the session moves: everyone is told.")})
+    if starts_at == session.starts_at:
+        raise ValidationError({"starts_on": _("That is the time the session already has.")})
+    Reschedule.objects.create(
+        session=session,
+        old_starts_at=session.starts_at,
+        new_starts_at=starts_at,
+        reason=reason.strip(),
+        by=by,
+    )
+    session.starts_at = starts_at
+    fields = ["starts_at"]
+    if time_zone:
+        session.time_zone = time_zone
+        fields.append("time_zone")
+    _touch(session, fields)
+    return session
+
+
+@transaction.atomic
+def cancel_session(session, *, reason, by):
+    _require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ValidationError(_("This session is already cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the session is cancelled: everyone is told.")})
+    session.status = LearningSession.Status.CANCELLED
+    session.cancel_reason = reason.strip()
+    _touch(session, ["status", "cancel_reason"])
+    return session
+
+
+@transaction.atomic
+def add_material(session, *, title, by, file=None, url=""):
+    _require(by, "sessions_app.schedule", session.cohort)
+    material = Material(session=session, title=title, url=url, added_by=by)
+    if file:
+        material.file = file
+    material.full_clean()
+    material.save()
+    return material
+
+
+@transaction.atomic
+def remove_material(material, *, by):
+    _require(by, "sessions_app.schedule", material.session.cohort)
+    material.file.delete(save=False)
+    material.delete()
+
+
+# Attendance ----------------------------------------------------------------------------------
+
+
+def _team_seat(session, person):
+    return (
+        Seat.objects.current()
+        .filter(enrolment__cohort_id=session.cohort_id, person=person)
+        .select_related("enrolment")
+        .first()
+    )
+
+
+@transaction.atomic
+def set_rsvp(session, *, person, rsvp, note=""):
+    """A team member answers for themself, before the session."""
+    seat = _team_seat(session, person)
+    if seat is None:
+        raise PermissionDenied
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled."))
+    if session.starts_at <= timezone.now():
+        raise ValidationError(_("The session has started: answers are closed."))
+    row, _created = Attendance.objects.update_or_create(
+        session=session,
+        person=person,
+        defaults={"rsvp": rsvp, "rsvp_note": note.strip(), "enrolment": seat.enrolment},
+    )
+    return row
+
+
+@transaction.atomic
+def mark_attendance(session, *, person, mark, by):
+    """The facilitator marks a team member present, absent or excused."""
+    _require(by, "sessions_app.mark_attendance", session.cohort)
+    if mark not in Attendance.Mark.values:
+        raise ValidationError(_("Choose present, absent or excused."))
+    seat = _team_seat(session, person)
+    if seat is None:
+        raise ValidationError(_("%(name)s is not on a team of this cohort.") % {"name": person})
+    row, _created = Attendance.objects.update_or_create(
+        session=session,
+        person=person,
+        defaults={
+            "mark": mark,
+            "marked_by": by,
+            "marked_at": timezone.now(),
+            "enrolment": seat.enrolment,
+        },
+    )
+    return row
+
+
+# Calendar feeds ------------------------------------------------------------------------------
+
+
+def feed_for(person):
+    return CalendarFeed.objects.filter(person=person).first()
+
+
+@transaction.atomic
+def regenerate_feed(person):
+    """A new secret URL; the old one stops working at once."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()}
+    )
+    return feed
+
+
+@transaction.atomic
+def revoke_feed(person):
+    CalendarFeed.objects.filter(person=person).delete()

@@ -1,0 +1,345 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from cohorts.selectors import get_cohort_for
+from sessions_app import selectors, services
+from sessions_app.calendar import build_calendar
+from sessions_app.forms import (
+    CancelForm,
+    DetailsForm,
+    MaterialForm,
+    RescheduleForm,
+    RsvpForm,
+    SeriesForm,
+    SessionForm,
+)
+from sessions_app.models import Attendance, CalendarFeed, LearningSession
+
+
+def _require(request, perm, obj):
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _warn(request, warnings):
+    for message in warnings:
+        messages.warning(request, message)
+
+
+def _run(form, action):
+    """Call a service for a valid form; its ValidationError lands on the form."""
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+# Schedule ------------------------------------------------------------------------------------
+
+
+def schedule(request, pk):
+    cohort = get_cohort_for(request.user, pk)
+    return render(
+        request,
+        "sessions_app/schedule.html",
+        {
+            "cohort": cohort,
+            "sessions": selectors.cohort_schedule(cohort),
+            "can_schedule": request.user.has_perm("sessions_app.schedule", cohort),
+        },
+    )
+
+
+def series_create(request, pk):
+    cohort = get_cohort_for(request.user, pk)
+    _require(request, "sessions_app.schedule", cohort)
+    form = SeriesForm(
+        request.POST or None,
+        cohort=cohort,
+        initial={"time_zone": request.user.time_zone},
+    )
+    context = {"cohort": cohort, "form": form}
+    if request.method == "POST" and form.is_valid():
+        zones = selectors.enrolled_zones(cohort)
+        starts = [p.starts_at for p in form.planned]
+        if request.POST.get("action") == "create":
+            sessions = services.create_series(
+                cohort,
+                planned=form.planned,
+                by=request.user,
+                **form.session_details(),
+            )
+            messages.success(
+                request,
+                _("%(count)s sessions are scheduled.") % {"count": len(sessions)},
+            )
+            return redirect("sessions_app:schedule", pk=cohort.pk)
+        warnings = selectors.schedule_warnings(
+            cohort, starts, form.cleaned_data["duration_minutes"], zones=zones
+        )
+        context.update(
+            preview=list(zip(form.planned, warnings, strict=True)),
+            zones=zones,
+            series_zone=form.cleaned_data["time_zone"],
+        )
+    return render(request, "sessions_app/series_form.html", context)
+
+
+def session_create(request, pk):
+    cohort = get_cohort_for(request.user, pk)
+    _require(request, "sessions_app.schedule", cohort)
+    form = SessionForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = services.add_session(
+            cohort,
+            starts_at=data["starts_at"],
+            title=data["title"],
+            by=request.user,
+            duration_minutes=data["duration_minutes"],
+            time_zone=data["time_zone"],
+            agenda=data["agenda"],
+            **{name: data[name] for name in ("where", "video_url", "address", "phone")},
+        )
+        messages.success(request, _("The session is scheduled."))
+        _warn(request, _warnings_for(session))
+        return redirect(session)
+    return render(request, "sessions_app/session_form.html", {"cohort": cohort, "form": form})
+
+
+def _warnings_for(session):
+    return selectors.schedule_warnings(
+        session.cohort,
+        [session.starts_at],
+        session.duration_minutes,
+        zones=selectors.enrolled_zones(session.cohort),
+        exclude=session,
+    )[0]
+
+
+# One session ---------------------------------------------------------------------------------
+
+
+def session_detail(request, pk):
+    user = request.user
+    session = selectors.get_session_for(user, pk)
+    can_schedule = user.has_perm("sessions_app.schedule", session.cohort)
+    context = {
+        "session": session,
+        "cohort": session.cohort,
+        "materials": session.materials.all(),
+        "reschedules": session.reschedules.select_related("by"),
+        "can_schedule": can_schedule,
+        "facilitators": session.facilitators.all(),
+    }
+    if can_schedule:
+        context["people"] = selectors.session_people(session)
+        context["marks"] = Attendance.Mark.choices
+    if user.has_perm("sessions_app.rsvp", session):
+        mine = session.attendances.filter(person=user).first()
+        context["my_attendance"] = mine
+        context["rsvp_form"] = RsvpForm(
+            initial={"rsvp": mine.rsvp, "note": mine.rsvp_note} if mine else None
+        )
+    return render(request, "sessions_app/session_detail.html", context)
+
+
+def session_edit(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.schedule", session.cohort)
+    form = DetailsForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        session = LearningSession.objects.get(pk=session.pk)
+        services.update_session(session, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The session is saved."))
+        _warn(request, _warnings_for(session))
+        return redirect(session)
+    return render(request, "sessions_app/session_edit.html", {"session": session, "form": form})
+
+
+def session_reschedule(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.schedule", session.cohort)
+    form = RescheduleForm(request.POST or None, initial={"time_zone": session.time_zone})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moved = _run(
+            form,
+            lambda: services.reschedule_session(
+                session,
+                starts_at=data["starts_at"],
+                reason=data["reason"],
+                time_zone=data["time_zone"],
+                by=request.user,
+            ),
+        )
+        if moved:
+            messages.success(request, _("The session is moved. Everyone sees the new time."))
+            _warn(request, _warnings_for(moved))
+            return redirect(moved)
+    return render(
+        request, "sessions_app/session_reschedule.html", {"session": session, "form": form}
+    )
+
+
+def session_cancel(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.schedule", session.cohort)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cancelled = _run(
+            form,
+            lambda: services.cancel_session(
+                session, reason=form.cleaned_data["reason"], by=request.user
+            ),
+        )
+        if cancelled:
+            messages.success(request, _("The session is cancelled."))
+            return redirect(cancelled)
+    return render(request, "sessions_app/session_cancel.html", {"session": session, "form": form})
+
+
+# Attendance ----------------------------------------------------------------------------------
+
+
+@require_POST
+def session_rsvp(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.rsvp", session)
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_rsvp(
+                session,
+                person=request.user,
+                rsvp=form.cleaned_data["rsvp"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thanks — your answer is saved."))
+    else:
+        messages.error(request, _("Choose whether you will attend."))
+    return redirect(session)
+
+
+@require_POST
+def attendance_mark(request, pk, person_pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.mark_attendance", session.cohort)
+    person = get_object_or_404(User, pk=person_pk)
+    error = None
+    try:
+        services.mark_attendance(
+            session, person=person, mark=request.POST.get("mark", ""), by=request.user
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        seat = next(
+            (s for s in selectors.session_people(session) if s.person_id == person.pk), None
+        )
+        if seat is None:
+            raise Http404
+        return render(
+            request,
+            "sessions_app/_attendance_row.html",
+            {"session": session, "seat": seat, "marks": Attendance.Mark.choices, "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Attendance saved for %(name)s.") % {"name": person})
+    return redirect(f"{session.get_absolute_url()}#attendance")
+
+
+# Materials -----------------------------------------------------------------------------------
+
+
+def material_add(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    _require(request, "sessions_app.schedule", session.cohort)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        material = _run(
+            form,
+            lambda: services.add_material(
+                session,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                url=form.cleaned_data["url"],
+                by=request.user,
+            ),
+        )
+        if material:
+            messages.success(request, _("“%(title)s” is added.") % {"title": material.title})
+            return redirect(session)
+    return render(request, "sessions_app/material_form.html", {"session": session, "form": form})
+
+
+def material_download(request, pk, material_pk):
+    material = selectors.get_material_for(request.user, pk, material_pk)
+    if not material.file:
+        return redirect(material.url)
+    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.filename)
+
+
+@require_POST
+def material_delete(request, pk, material_pk):
+    material = selectors.get_material_for(request.user, pk, material_pk)
+    services.remove_material(material, by=request.user)
+    messages.success(request, _("“%(title)s” is removed.") % {"title": material.title})
+    return redirect(material.session)
+
+
+# Calendars -----------------------------------------------------------------------------------
+
+
+def _calendar_response(sessions, *, name, filename):
+    response = HttpResponse(
+        build_calendar(sessions, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def session_ics(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    return _calendar_response(
+        [session], name=session.cohort.name, filename=f"session-{session.pk}.ics"
+    )
+
+
+@login_not_required
+def feed(request, token):
+    subscription = CalendarFeed.objects.filter(token=token).select_related("person").first()
+    if subscription is None or not subscription.person.is_active:
+        raise Http404
+    sessions = selectors.my_sessions(subscription.person).order_by("starts_at")
+    return _calendar_response(
+        sessions, name=_("My learning sessions"), filename="learning-sessions.ics"
+    )
+
+
+@require_POST
+def feed_manage(request):
+    if request.POST.get("action") == "revoke":
+        services.revoke_feed(request.user)
+        messages.success(
+            request, _("Your calendar link is turned off. Calendars using it stop updating.")
+        )
+    else:
+        services.regenerate_feed(request.user)
+        messages.success(
+            request,
+            _("Your new calendar link is ready. Any old link has stopped working."),
+        )
+    return redirect("accounts:profile")
