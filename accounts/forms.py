@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, User
+from accounts.services import _validate_target
 from accounts.timezones import time_zone_choices, validate_time_zone
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Organisation
@@ -95,6 +96,22 @@ class InvitationForm(PortalFormMixin, forms.ModelForm):
         ).order_by("organisation__name", "cohort__name")
         self.fields["cohort"].queryset = Cohort.objects.order_by("-starts_on")
         self.fields["team_role"].choices = [("", _("Choose a role")), *TeamRole.choices]
+
+    def clean(self):
+        # The same checks as the service, so each message lands on its field before the
+        # model's check constraints answer with their generic "Constraint … is violated".
+        data = super().clean()
+        try:
+            _validate_target(
+                kind=data.get("kind"),
+                organisation=data.get("organisation"),
+                team_role=data.get("team_role"),
+                enrolment=data.get("enrolment"),
+                cohort=data.get("cohort"),
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return data
 
     def validate_unique(self):
         """Open invitations are checked by the service, with a message that says what to do."""
