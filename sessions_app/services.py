@@ -2,6 +2,7 @@
 so that reminders (notifications) can be planned from the same transactions."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from cohorts.models import Seat
 from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
 from sessions_app.timing import PlannedTime
 
+ATTENDANCE_OPENS = timedelta(minutes=30)
 CALENDAR_FIELDS = {
     "title",
     "duration_minutes",
@@ -185,6 +187,10 @@ def mark_attendance(session, *, person, mark, by):
     _require(by, "sessions_app.mark_attendance", session.cohort)
     if mark not in Attendance.Mark.values:
         raise ValidationError(_("Choose present, absent or excused."))
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled: there is no attendance to take."))
+    if session.starts_at - ATTENDANCE_OPENS > timezone.now():
+        raise ValidationError(_("Attendance opens 30 minutes before the session starts."))
     seat = _team_seat(session, person)
     if seat is None:
         raise ValidationError(_("%(name)s is not on a team of this cohort.") % {"name": person})

@@ -11,10 +11,14 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_GROUP, Invitation, User
 from cohorts.choices import STATE_TIME_ZONES, CohortStatus, FocusArea, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Program, Seat
+from sessions_app import services as session_services
+from sessions_app.models import Attendance, LearningSession
+from sessions_app.timing import MONTHLY_WEEKDAY, nth_weekday, plan_series
 
 OE = "Operationalizing Equity"
 CPPP = "Centering Parent and Practitioner Power Community of Practice"
@@ -103,6 +107,11 @@ LAST = [
     "Young",
 ]
 
+AGENDA = """Welcome and grounding (15 min)
+Reflection in state teams: where are we on our equity journey? (30 min)
+Shared learning: centering racial justice in policy pursuits (30 min)
+Next steps for each state workplan (15 min)"""
+
 # The five logins the README lists, and the people behind them.
 LOGINS = {
     "staff": ("staff@demo.test", "Dana Whitfield"),
@@ -172,6 +181,70 @@ class Command(BaseCommand):
                 role=role,
                 started_at=datetime.combine(enrolment.cohort.starts_on, time(12), tzinfo=UTC)
                 - timedelta(days=21),
+            )
+
+    # Learning sessions -----------------------------------------------------------------------
+
+    def sessions(self, cohort, facilitator, *, missing_team=None, reschedule=False, cancel=False):
+        """A monthly series at 10:00 in the facilitator's zone; past ones have attendance."""
+        if cohort.learning_sessions.exists():
+            return
+        first_day = nth_weekday(cohort.starts_on.year, cohort.starts_on.month, 1, 1)
+        planned = plan_series(
+            first_day,
+            time(10),
+            facilitator.time_zone,
+            MONTHLY_WEEKDAY,
+            cohort.program.session_count,
+        )
+        sessions = session_services.create_series(
+            cohort,
+            planned=planned,
+            title=_("Learning session"),
+            by=facilitator,
+            duration_minutes=90,
+            time_zone=facilitator.time_zone,
+            where=LearningSession.Where.VIDEO,
+            video_url=f"https://video.example.org/{cohort.pk}-equity",
+            agenda=AGENDA,
+        )
+        now = timezone.now()
+        past = [s for s in sessions if s.ends_at < now]
+        seats = list(
+            Seat.objects.current()
+            .filter(enrolment__cohort=cohort)
+            .select_related("enrolment__organisation", "person")
+        )
+        for index, session in enumerate(past):
+            for seat in seats:
+                missed = missing_team and seat.enrolment.organisation.state == missing_team
+                if missed and index >= len(past) - 2:
+                    mark = Attendance.Mark.ABSENT
+                elif seat.role == TeamRole.MEMBER and (index + seat.person_id) % 4 == 0:
+                    mark = Attendance.Mark.EXCUSED
+                else:
+                    mark = Attendance.Mark.PRESENT
+                session_services.mark_attendance(
+                    session, person=seat.person, mark=mark, by=facilitator
+                )
+        upcoming = [s for s in sessions if s.starts_at > now]
+        if reschedule and upcoming:
+            session = upcoming[0]
+            session_services.reschedule_session(
+                session,
+                starts_at=session.starts_at + timedelta(days=7),
+                reason=_(
+                    "Moved a week later: the first date clashed with a state legislative hearing."
+                ),
+                by=facilitator,
+            )
+        if cancel and len(upcoming) > 1:
+            session_services.cancel_session(
+                upcoming[-1],
+                reason=_(
+                    "Cancelled: the cohort meets in person at the national convening instead."
+                ),
+                by=facilitator,
             )
 
     # Organisations and cohorts ---------------------------------------------------------------
@@ -271,6 +344,10 @@ class Command(BaseCommand):
         community.partners.add(partners[1])
         for code in ["ME", "MN", "TX", "NM", "GA"]:
             self.team(community, code, 2)
+
+        self.sessions(first, facilitator, missing_team="IA", reschedule=True)
+        self.sessions(second, cofacilitator, cancel=True)
+        self.sessions(community, facilitator)
 
         for email, kind, extra in [
             (
