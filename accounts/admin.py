@@ -38,4 +38,4 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["email", "full_name"]
     raw_id_fields = ["organisation", "enrolment", "cohort", "invited_by", "accepted_by"]
-    readonly_fields = ["key", "sent_at", "send_count"]
+    readonly_fields = ["key", "send_count"]

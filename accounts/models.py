@@ -139,8 +139,10 @@ class Invitation(models.Model):
         related_name="invitations_sent",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    send_count = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How many times it was (re)sent; each is one ledger message.")
+    )
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import notices
 from accounts.models import STAFF_GROUP, Invitation, User
 from cohorts.choices import OrganisationKind
 from cohorts.models import Membership
 from cohorts.services import add_seat
+from sessions_app import notices as session_notices
 
 
 class InvitationClosed(Exception):
@@ -59,6 +61,9 @@ def grant_role(person, invitation):
             organisation=invitation.organisation,
             defaults={"role": invitation.team_role or Membership._meta.get_field("role").default},
         )
+    if kind == Invitation.Kind.PARTNER:
+        for cohort in invitation.organisation.partner_cohorts.all():
+            session_notices.sync_cohort(cohort)
     if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
         if not invitation.enrolment.seats.current().filter(person=person).exists():
             add_seat(
@@ -70,14 +75,16 @@ def grant_role(person, invitation):
             )
     elif kind == Invitation.Kind.FACILITATOR:
         invitation.cohort.facilitators.add(person)
+        session_notices.sync_cohort(invitation.cohort)
     elif kind == Invitation.Kind.STAFF:
         person.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
 
 
-def _queue_email(invitation):
-    from accounts.tasks import send_invitation_email
-
-    send_invitation_email.delay_on_commit(invitation.pk)
+def _send(invitation):
+    invitation.send_count += 1
+    invitation.updated_at = timezone.now()
+    invitation.save(update_fields=["send_count", "updated_at"])
+    notices.plan_invitation(invitation)
 
 
 @transaction.atomic
@@ -141,7 +148,7 @@ def invite(
         invitation.accepted_at = now
         invitation.accepted_by = person
     invitation.save()
-    _queue_email(invitation)
+    _send(invitation)
     return invitation
 
 
@@ -153,7 +160,7 @@ def resend_invitation(invitation, *, by):
         raise ValidationError(_("Only an invitation that has not been used can be resent."))
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
     invitation.save(update_fields=["expires_at"])
-    _queue_email(invitation)
+    _send(invitation)
     return invitation
 
 
@@ -166,6 +173,7 @@ def revoke_invitation(invitation, *, by):
     if not invitation.revoked_at:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        notices.invitation_revoked(invitation)
     return invitation
 
 

@@ -16,6 +16,11 @@ from cohorts.choices import (
 )
 
 
+def default_reminder_offsets():
+    """A week before and a day before."""
+    return [7 * 24 * 60, 24 * 60]
+
+
 class Organisation(models.Model):
     """A state grantee, a planning partner or a funder."""
 
@@ -98,6 +103,11 @@ class Program(models.Model):
     checkin_count = models.PositiveSmallIntegerField(
         _("number of check-ins after the cohort"), default=4
     )
+    reminder_offsets = models.JSONField(
+        _("session reminders, in minutes before"),
+        default=default_reminder_offsets,
+        help_text=_("Whole days (multiples of 1440) keep the session's local time."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -142,6 +152,12 @@ class Cohort(models.Model):
     )
     shares_workplans = models.BooleanField(
         _("teams share their workplans with each other"), default=False
+    )
+    reminder_offsets = models.JSONField(
+        _("session reminders, in minutes before"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the program's."),
     )
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

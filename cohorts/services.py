@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cohorts.choices import CohortStatus, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Membership, Seat
 from cohorts.selectors import cohort_teams, readiness
+from sessions_app import notices
 
 
 def _require(user, perm, obj=None):
@@ -39,6 +40,7 @@ def save_cohort(cohort, *, by, facilitators, partners):
     cohort.save()
     cohort.facilitators.set(facilitators)
     cohort.partners.set(partners)
+    notices.sync_cohort(cohort)
     return cohort
 
 
@@ -161,7 +163,9 @@ def add_seat(enrolment, *, person, role, by, check_permission=True):
     Membership.objects.get_or_create(
         person=person, organisation=enrolment.organisation, defaults={"role": role}
     )
-    return Seat.objects.create(enrolment=enrolment, person=person, role=role)
+    seat = Seat.objects.create(enrolment=enrolment, person=person, role=role)
+    notices.sync_cohort(enrolment.cohort)
+    return seat
 
 
 def _ed_required(enrolment):
@@ -187,6 +191,7 @@ def end_seat(seat, *, by):
     seat.ended_at = timezone.now()
     seat.ended_by = by
     seat.save(update_fields=["ended_at", "ended_by"])
+    notices.sync_cohort(enrolment.cohort)
     return seat
 
 
@@ -221,7 +226,9 @@ def replace_seat(seat, *, person, role, by):
     Membership.objects.get_or_create(
         person=person, organisation=enrolment.organisation, defaults={"role": role}
     )
-    return Seat.objects.create(enrolment=enrolment, person=person, role=role, started_at=now)
+    new_seat = Seat.objects.create(enrolment=enrolment, person=person, role=role, started_at=now)
+    notices.sync_cohort(enrolment.cohort)
+    return new_seat
 
 
 # Organisations -------------------------------------------------------------------------------

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cohorts.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Seat
+from sessions_app import notices
 from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
 from sessions_app.timing import PlannedTime
 
@@ -51,6 +52,9 @@ def create_series(cohort, *, planned, title, by, facilitators=(), **details):
         )
         session.facilitators.set(facilitators or cohort.facilitators.all())
         sessions.append(session)
+    people = list(notices.recipients(cohort))
+    for session in sessions:
+        notices.sync_session(session, people)
     return sessions
 
 
@@ -103,9 +107,10 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
         raise ValidationError({"reason": _("Say why the session moves: everyone is told.")})
     if starts_at == session.starts_at:
         raise ValidationError({"starts_on": _("That is the time the session already has.")})
+    old_starts_at = session.starts_at
     Reschedule.objects.create(
         session=session,
-        old_starts_at=session.starts_at,
+        old_starts_at=old_starts_at,
         new_starts_at=starts_at,
         reason=reason.strip(),
         by=by,
@@ -116,6 +121,7 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
         session.time_zone = time_zone
         fields.append("time_zone")
     _touch(session, fields)
+    notices.session_moved(session, old_starts_at=old_starts_at, reason=reason.strip())
     return session
 
 
@@ -130,6 +136,7 @@ def cancel_session(session, *, reason, by):
     session.status = LearningSession.Status.CANCELLED
     session.cancel_reason = reason.strip()
     _touch(session, ["status", "cancel_reason"])
+    notices.session_cancelled(session)
     return session
 
 

@@ -24,3 +24,8 @@ def clock(value, zone=None):
         return ""
     local = timezone.localtime(value, ZoneInfo(zone) if zone else None)
     return formats.date_format(local, "H:i T")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

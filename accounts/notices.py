@@ -1,0 +1,77 @@
+"""Invitation emails go through the notification ledger like every other message."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Invitation
+from notifications import kinds
+from notifications import services as ledger
+
+INVITATION = "invitation"
+ROLE_ADDED = "role_added"
+
+
+def plan_invitation(invitation):
+    """One row per sending: a resend is a new slot, so it is a new message, sent once."""
+    ledger.plan(
+        kind=ROLE_ADDED if invitation.accepted_by_id else INVITATION,
+        about=invitation,
+        slot=f"send-{invitation.send_count}",
+        due_at=invitation.updated_at,
+        to_email=invitation.email,
+        recipient=invitation.accepted_by,
+        cohort=invitation.cohort,
+        payload={"language": invitation.language},
+    )
+    ledger.dispatch_soon()
+
+
+def invitation_revoked(invitation):
+    ledger.cancel_open(ledger.rows_about(invitation), "The invitation was revoked.")
+
+
+def _context(row, invitation):
+    if row.kind == INVITATION:
+        link = reverse("accounts:invitation_accept", args=[invitation.key])
+    else:
+        link = reverse("home")
+    return {"invitation": invitation, "link": settings.SITE_URL + link}
+
+
+def _invitation_applies(row, invitation):
+    if invitation.status != Invitation.Status.PENDING:
+        return f"The invitation is {invitation.status.label.lower()}."
+    return None
+
+
+def _lock(invitation):
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "cohort", "invited_by")
+        .filter(pk=invitation.pk)
+        .first()
+    )
+
+
+def register():
+    kinds.register(
+        kinds.Kind(
+            code=INVITATION,
+            label=_("Invitations to the portal"),
+            description=_("An invitation to create your account."),
+            context=_context,
+            still_applies=_invitation_applies,
+            lock=_lock,
+        )
+    )
+    kinds.register(
+        kinds.Kind(
+            code=ROLE_ADDED,
+            label=_("New roles on your account"),
+            description=_("When Alliance staff add a role to your account."),
+            context=_context,
+            still_applies=lambda row, invitation: None,
+            lock=_lock,
+        )
+    )

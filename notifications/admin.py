@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from notifications.models import MutedKind, Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "to_email", "state", "due_at", "sent_at", "attempts"]
+    list_filter = ["state", "kind"]
+    search_fields = ["to_email"]
+    raw_id_fields = ["recipient", "cohort"]
+    readonly_fields = ["claim_token", "lease_until", "revision", "created_at", "updated_at"]
+
+
+@admin.register(MutedKind)
+class MutedKindAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "created_at"]
+    search_fields = ["email"]

@@ -1,0 +1,52 @@
+"""Render a ledger row as an email, in the recipient's own language and time zone."""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.timezones import DEFAULT_TIME_ZONE
+
+
+def render_parts(template_dir, context):
+    """subject.txt, body.txt and body.html of one kind of message."""
+    subject = render_to_string(f"{template_dir}/subject.txt", context)
+    text = render_to_string(f"{template_dir}/body.txt", context)
+    html = render_to_string(f"{template_dir}/body.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def render_message(row, kind, obj, unsubscribe):
+    person = row.recipient
+    language = person.language if person else row.payload.get("language", "en")
+    zone = person.time_zone if person else DEFAULT_TIME_ZONE
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        context = {
+            "row": row,
+            "person": person,
+            "obj": obj,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+            "unsubscribe_url": unsubscribe,
+            **kind.context(row, obj),
+        }
+        subject, text, html = render_parts(kind.template_dir, context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[row.to_email],
+        headers={
+            "Message-ID": row.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in kind.attachments(row, obj):
+        message.attach(filename, content, mimetype)
+    return message

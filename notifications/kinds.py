@@ -1,0 +1,44 @@
+"""The kinds of message the portal sends. Each app registers its own (in AppConfig.ready),
+so planning, the send-time re-check and rendering stay general: nothing here knows what a
+session or a check-in is."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+REGISTRY: dict[str, "Kind"] = {}
+
+
+def _nothing(row, obj):
+    return []
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: Any  # a lazy translation
+    description: Any
+    # Extra template context, from the row and the object it is about.
+    context: Callable
+    # None when the message still applies at send time, else why it no longer does.
+    still_applies: Callable
+    attachments: Callable = field(default=_nothing)
+    # The object to lock while re-checking and rendering (so a concurrent change waits).
+    lock: Callable | None = None
+
+    @property
+    def template_dir(self):
+        return f"notifications/{self.code}"
+
+
+def register(kind):
+    REGISTRY[kind.code] = kind
+    return kind
+
+
+def get(code):
+    return REGISTRY[code]
+
+
+def choices():
+    return [(kind.code, kind.label) for kind in REGISTRY.values()]

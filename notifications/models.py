@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """The ledger: one row for every message the portal will send or has sent.
+
+    Planned in the same transaction as the change that causes it; claimed by the minute
+    beat with a lease; sent outside any transaction; marked sent. The unique key
+    (kind, object, recipient, slot) makes a second copy impossible.
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    to_email = models.EmailField(_("to"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("content_type", "object_id")
+    slot = models.CharField(
+        _("slot"),
+        max_length=40,
+        help_text=_("Which of the object's messages this is: a reminder offset, a change number."),
+    )
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    not_before = models.DateTimeField(_("next attempt"))
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.SCHEDULED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    revision = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("why cancelled"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "to_email", "slot"],
+                name="one_notification_per_slot",
+            ),
+        ]
+        indexes = [
+            # The claim query: due rows only. Partial, so it stays small however long the
+            # ledger grows.
+            models.Index(
+                fields=["not_before"],
+                condition=Q(state="scheduled"),
+                name="notification_due",
+            ),
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(state="sending"),
+                name="notification_leased",
+            ),
+            models.Index(fields=["content_type", "object_id", "state"]),
+            models.Index(fields=["recipient", "due_at"]),
+            models.Index(fields=["cohort", "due_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to_email} ({self.get_state_display()})"
+
+    @property
+    def message_id(self):
+        """Stable per row and sending: a retry of the same send keeps it."""
+        return f"<notification-{self.pk}.{self.revision}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+class MutedKind(models.Model):
+    """A kind of message an address has turned off. No row: the kind is on.
+
+    Keyed by address, not account, so the unsubscribe link of an invitation works too.
+    """
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind"], name="mute_kind_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} muted {self.kind}"

@@ -1,0 +1,45 @@
+from datetime import timedelta
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cohorts.selectors import roles_for
+from notifications.models import Notification
+
+
+def outbox_for(user):
+    """Staff see every message; facilitators those of their own cohorts; others none."""
+    rows = Notification.objects.select_related("recipient", "cohort", "content_type")
+    if roles_for(user).staff:
+        return rows
+    return rows.filter(cohort__facilitators=user)
+
+
+def get_outbox_row_for(user, pk):
+    return get_object_or_404(outbox_for(user), pk=pk)
+
+
+def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
+    rows = outbox_for(user)
+    if state in Notification.State.values:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if cohort.isdigit():
+        rows = rows.filter(cohort_id=int(cohort))
+    if recipient:
+        rows = rows.filter(
+            Q(to_email__icontains=recipient) | Q(recipient__full_name__icontains=recipient)
+        )
+    return rows.order_by("-due_at", "-pk")
+
+
+def my_notifications(user, limit=10):
+    """What the portal will send a person, and what it sent them lately."""
+    mine = Notification.objects.filter(to_email=user.email.lower()).select_related("cohort")
+    upcoming = mine.filter(state=Notification.State.SCHEDULED).order_by("due_at")[:limit]
+    recent = mine.filter(
+        state=Notification.State.SENT, sent_at__gte=timezone.now() - timedelta(days=60)
+    ).order_by("-sent_at")[:limit]
+    return list(upcoming), list(recent)

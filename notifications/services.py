@@ -1,0 +1,284 @@
+"""The ledger's life: plan → claim → send → prove (see STYLE.md, "Sending exactly once").
+
+Planning functions run inside the caller's transaction. Claiming runs in short
+transactions with SKIP LOCKED. Sending happens outside any transaction.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import kinds
+from notifications.emails import render_message
+from notifications.models import MutedKind, Notification
+
+logger = logging.getLogger(__name__)
+State = Notification.State
+OPEN_STATES = (State.SCHEDULED, State.SENDING, State.FAILED)
+
+
+# Planning ------------------------------------------------------------------------------------
+
+
+def rows_about(obj, kind=None):
+    rows = Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
+    return rows.filter(kind=kind) if kind else rows
+
+
+def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, payload=None):
+    """Plan one message, or move the planned one with the same key. Never a second copy.
+
+    A message whose moment has passed is not planned (a late joiner gets only future
+    reminders); a planned one whose new moment has passed is cancelled, not sent late.
+    A sent one is armed again (new Message-ID) only if its new moment is still ahead.
+    """
+    now = timezone.now()
+    key = {
+        "kind": kind,
+        "content_type": ContentType.objects.get_for_model(about),
+        "object_id": about.pk,
+        "to_email": to_email.lower(),
+        "slot": slot,
+    }
+    row = Notification.objects.select_for_update().filter(**key).first()
+    if row is None:
+        if due_at < now - timedelta(minutes=1):
+            return None
+        return Notification.objects.create(
+            **key,
+            recipient=recipient,
+            cohort=cohort,
+            payload=payload or {},
+            due_at=due_at,
+            not_before=due_at,
+        )
+    if row.state == State.SENT and row.due_at == due_at:
+        return row
+    if due_at < now - timedelta(minutes=1):
+        if row.state != State.SENT:
+            _cancel(row, _reason("past"))
+        return row
+    if row.state == State.SENT:
+        row.revision += 1
+        row.sent_at = None
+    row.due_at = row.not_before = due_at
+    row.state = State.SCHEDULED
+    row.claim_token = ""
+    row.lease_until = None
+    row.attempts = 0
+    row.last_error = ""
+    row.cancelled_reason = ""
+    row.recipient = recipient
+    row.payload = payload or row.payload
+    row.updated_at = now
+    row.save()
+    return row
+
+
+def dispatch_soon():
+    """Messages due now needn't wait for the minute beat: dispatch once the change commits.
+
+    (Imported here: the tasks module imports this one.)
+    """
+    from notifications.tasks import dispatch_due
+
+    dispatch_due.delay_on_commit()
+
+
+def _reason(code):
+    return {
+        "past": "Its moment passed before it could go (the time changed).",
+        "gone": "The person is no longer part of this.",
+    }[code]
+
+
+def _cancel(row, reason):
+    row.state = State.CANCELLED
+    row.cancelled_reason = reason[:200]
+    row.claim_token = ""
+    row.lease_until = None
+    row.updated_at = timezone.now()
+    row.save(
+        update_fields=["state", "cancelled_reason", "claim_token", "lease_until", "updated_at"]
+    )
+
+
+def cancel_open(rows, reason):
+    """Cancel every planned, in-flight or failed row of a queryset (locking them first)."""
+    count = 0
+    for row in rows.select_for_update().filter(state__in=OPEN_STATES):
+        _cancel(row, reason)
+        count += 1
+    return count
+
+
+# Claiming ------------------------------------------------------------------------------------
+
+
+def release_expired_leases(now=None):
+    """Rows whose worker died mid-send go back to the queue once their lease runs out."""
+    now = now or timezone.now()
+    return Notification.objects.filter(state=State.SENDING, lease_until__lt=now).update(
+        state=State.SCHEDULED, claim_token="", lease_until=None, updated_at=now
+    )
+
+
+def claim_batch(limit=None, now=None):
+    """Claim up to `limit` due rows: scheduled → sending, with a lease and a claim token.
+
+    SELECT … FOR UPDATE SKIP LOCKED: two claimers never take the same row.
+    Returns [(id, token)].
+    """
+    now = now or timezone.now()
+    limit = limit or settings.NOTIFICATIONS_BATCH_SIZE
+    token = secrets.token_hex(8)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SCHEDULED, not_before__lte=now)
+            .order_by("not_before")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(
+                state=State.SENDING,
+                claim_token=token,
+                lease_until=now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
+    return [(pk, token) for pk in ids]
+
+
+# Sending -------------------------------------------------------------------------------------
+
+
+def is_muted(email, kind):
+    return MutedKind.objects.filter(email=email.lower(), kind=kind).exists()
+
+
+def _prepare(pk, token):
+    """Under the row's lock: is it still ours, does it still apply? Render it if so."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .select_related("recipient", "content_type")
+            .filter(pk=pk)
+            .first()
+        )
+        if row is None or row.state != State.SENDING or row.claim_token != token:
+            return None
+        kind = kinds.get(row.kind)
+        obj = row.about
+        if obj is not None and kind.lock is not None:
+            obj = kind.lock(obj)
+        reason = "The object it was about no longer exists." if obj is None else None
+        if reason is None and row.recipient is not None and not row.recipient.is_active:
+            reason = "The person's account is closed."
+        if reason is None and is_muted(row.to_email, row.kind):
+            reason = "The person turned this kind of message off."
+        if reason is None:
+            reason = kind.still_applies(row, obj)
+        if reason:
+            _cancel(row, reason)
+            return None
+        return render_message(row, kind, obj, unsubscribe_url(row.to_email, row.kind))
+
+
+def deliver(pk, token):
+    """Send one claimed row: re-check and render under lock, send outside, mark sent."""
+    message = _prepare(pk, token)
+    if message is None:
+        return "skipped"
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
+        _record_failure(pk, token, error)
+        return "failed"
+    Notification.objects.filter(pk=pk, claim_token=token, state=State.SENDING).update(
+        state=State.SENT, sent_at=timezone.now(), lease_until=None, updated_at=timezone.now()
+    )
+    return "sent"
+
+
+def _record_failure(pk, token, error):
+    now = timezone.now()
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=pk, claim_token=token).first()
+        if row is None or row.state != State.SENDING:
+            return
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        row.lease_until = None
+        row.claim_token = ""
+        row.updated_at = now
+        if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            row.state = State.FAILED
+        else:
+            row.state = State.SCHEDULED
+            backoff = settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** (row.attempts - 1)
+            row.not_before = now + timedelta(seconds=backoff)
+        row.save()
+    logger.warning("Notification %s failed (attempt %s): %s", pk, row.attempts, error)
+
+
+@transaction.atomic
+def send_again(row):
+    """Staff put a failed row back in the queue, now."""
+    row = Notification.objects.select_for_update().get(pk=row.pk)
+    if row.state != State.FAILED:
+        return row
+    now = timezone.now()
+    row.state = State.SCHEDULED
+    row.attempts = 0
+    row.not_before = now
+    row.updated_at = now
+    row.save(update_fields=["state", "attempts", "not_before", "updated_at"])
+    return row
+
+
+# Preferences and unsubscribe -----------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(email, kind):
+    return signing.dumps({"e": email.lower(), "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token):
+    """(email, kind) from a signed token, or None if it was tampered with."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("k") not in kinds.REGISTRY:
+        return None
+    return data["e"], data["k"]
+
+
+def unsubscribe_url(email, kind):
+    return settings.SITE_URL + reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(email, kind)]
+    )
+
+
+def set_muted(email, kind, muted):
+    email = email.lower()
+    if muted:
+        MutedKind.objects.get_or_create(email=email, kind=kind)
+    else:
+        MutedKind.objects.filter(email=email, kind=kind).delete()
+
+
+def muted_kinds(email):
+    return set(MutedKind.objects.filter(email=email.lower()).values_list("kind", flat=True))

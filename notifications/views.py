@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from cohorts.selectors import cohorts_for, roles_for
+from notifications import kinds, selectors, services
+from notifications.models import Notification
+
+
+def outbox(request):
+    roles = roles_for(request.user)
+    if not (roles.staff or roles.facilitator):
+        raise PermissionDenied
+    filters = {
+        name: request.GET.get(name, "").strip() for name in ("state", "kind", "cohort", "recipient")
+    }
+    rows = selectors.filtered_outbox(request.user, **filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    cohorts = cohorts_for(request.user) if roles.staff else request.user.facilitated_cohorts.all()
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": Notification.State.choices,
+            "kinds": kinds.choices(),
+            "kind_labels": dict(kinds.choices()),
+            "cohorts": cohorts.order_by("name"),
+            "query": request.GET.copy(),
+        },
+    )
+
+
+@require_POST
+def send_again(request, pk):
+    row = selectors.get_outbox_row_for(request.user, pk)
+    if row.state != Notification.State.FAILED:
+        messages.error(request, _("Only a failed message can be sent again."))
+    else:
+        services.send_again(row)
+        services.dispatch_soon()
+        messages.success(
+            request, _("The message to %(email)s is back in the queue.") % {"email": row.to_email}
+        )
+    return redirect(request.POST.get("next") or "notifications:outbox")
+
+
+def preferences(request):
+    email = request.user.email
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("kinds"))
+        for code in kinds.REGISTRY:
+            services.set_muted(email, code, code not in chosen)
+        messages.success(request, _("Your email choices are saved."))
+        return redirect("notifications:preferences")
+    muted = services.muted_kinds(email)
+    upcoming, recent = selectors.my_notifications(request.user)
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "kinds": [(kind, kind.code not in muted) for kind in kinds.REGISTRY.values()],
+            "upcoming": upcoming,
+            "recent": recent,
+            "kind_labels": dict(kinds.choices()),
+        },
+    )
+
+
+@login_not_required
+@csrf_exempt
+def unsubscribe(request, token):
+    """The link in every email and its List-Unsubscribe header. No login: the token is signed.
+
+    GET shows one button (mail scanners follow links, so a GET changes nothing);
+    POST turns the kind off — RFC 8058 one-click POSTs land here too — and offers undo.
+    """
+    found = services.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    email, code = found
+    kind = kinds.get(code)
+    if request.method == "POST":
+        undo = request.POST.get("undo") == "1"
+        services.set_muted(email, code, not undo)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(status=200)
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"kind": kind, "email": email, "token": token, "done": not undo, "undone": undo},
+        )
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"kind": kind, "email": email, "token": token},
+    )

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    raw_id_fields = ["added_by"]
+
+
+@admin.register(LearningSession)
+class LearningSessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "cohort", "number", "starts_at", "status", "sequence"]
+    list_filter = ["status", "cohort"]
+    list_select_related = ["cohort"]
+    filter_horizontal = ["facilitators"]
+    inlines = [MaterialInline]
+
+
+@admin.register(Reschedule)
+class RescheduleAdmin(admin.ModelAdmin):
+    list_display = ["session", "old_starts_at", "new_starts_at", "by", "at"]
+    raw_id_fields = ["session", "by"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "person", "rsvp", "mark"]
+    list_filter = ["mark", "rsvp"]
+    raw_id_fields = ["session", "person", "enrolment", "marked_by"]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "created_at"]
+    raw_id_fields = ["session", "added_by"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["person", "created_at"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["token"]
