@@ -45,6 +45,8 @@ def browser():
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -87,6 +89,8 @@ def demo(transactional_db):
 def screenshot(page, name=None):
     """Save the whole page under /tmp/browser-shots/, numbered in the order visited."""
     global _shot_count
+    if not page.url.startswith("http"):
+        return
     _shot_count += 1
     if name is None:
         name = re.sub(r"[^a-z0-9]+", "-", urlsplit(page.url).path.lower()).strip("-") or "home"
