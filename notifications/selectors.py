@@ -32,7 +32,9 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
         rows = rows.filter(
             Q(to_email__icontains=recipient) | Q(recipient__full_name__icontains=recipient)
         )
-    return rows.order_by("-due_at", "-pk")
+    if state == Notification.State.SCHEDULED:
+        return rows.order_by("not_before", "pk")  # what goes next, first
+    return rows.order_by("-updated_at", "-pk")  # what happened last, first
 
 
 def my_notifications(user, limit=10):
