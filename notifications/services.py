@@ -171,7 +171,8 @@ def _prepare(pk, token):
     """Under the row's lock: is it still ours, does it still apply? Render it if so."""
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
+            # of=self: the recipient is a nullable (outer) join, which PostgreSQL won't lock.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "content_type")
             .filter(pk=pk)
             .first()
