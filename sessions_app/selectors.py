@@ -58,6 +58,7 @@ def upcoming_for(user, limit=5):
             starts_at__gte=timezone.now() - timedelta(hours=3),
             status=LearningSession.Status.SCHEDULED,
         )
+        .prefetch_related("materials")
         .order_by("starts_at")[:limit]
     )
 
