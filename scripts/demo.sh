@@ -71,7 +71,8 @@ trap 'stop_all' EXIT
 
 "$PY" manage.py runserver "127.0.0.1:${PORT}" </dev/null &
 pids+=("$!")
-"$CELERY" -A portal worker -B --loglevel=info </dev/null &
+# One worker process: SQLite takes one writer at a time.
+"$CELERY" -A portal worker -B --concurrency=1 --loglevel=info </dev/null &
 pids+=("$!")
 
 # Wait for the web server to answer before printing the logins, so they are not lost
