@@ -15,6 +15,7 @@ from accounts import services
 from accounts.models import Invitation, User
 from cohorts.choices import TeamRole
 from cohorts.models import Membership
+from notifications.services import rows_about
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -110,7 +111,10 @@ def test_a_team_member_is_invited_sets_a_password_and_lands_on_home(
     path = link_in(email)
     invitation = Invitation.objects.get()
     assert path == reverse("accounts:invitation_accept", args=[invitation.key])
-    assert invitation.sent_at is not None and invitation.send_count == 1
+    assert invitation.send_count == 1
+    # Sent through the notification ledger: one row about this invitation, marked sent.
+    (row,) = rows_about(invitation)
+    assert (row.kind, row.state, row.to_email) == ("invitation", "sent", email.to[0])
 
     # The link shows the form, the time zone taken from the organisation's state.
     invitee = Client()
