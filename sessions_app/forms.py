@@ -14,6 +14,7 @@ from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, WEEKLY, plan_series, to_utc
 
 MAX_SERIES = 52
+MAX_MINUTES = 720  # the model's session_length_sensible constraint
 
 
 class TimeInput(forms.TimeInput):
@@ -49,7 +50,11 @@ class LocalStartMixin:
         elif start and end:
             day = date(2000, 1, 1)
             length = datetime.combine(day, end) - datetime.combine(day, start)
-            data["duration_minutes"] = int(length / timedelta(minutes=1))
+            minutes = int(length / timedelta(minutes=1))
+            if minutes > MAX_MINUTES:
+                self.add_error("end_time", _("A session lasts at most 12 hours."))
+            else:
+                data["duration_minutes"] = minutes
 
 
 PLACE_FIELDS = ["where", "video_url", "address", "phone"]
