@@ -62,13 +62,16 @@ def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, pa
             due_at=due_at,
             not_before=due_at,
         )
-    if row.state == State.SENT and row.due_at == due_at:
+    if row.due_at == due_at and row.state != State.CANCELLED:
+        # Its moment did not change: leave it to delivery (waiting, in flight, retrying or
+        # sent). Re-planning it would cancel a due row that only waits for the broker.
         return row
     if due_at < now - timedelta(minutes=1):
-        if row.state != State.SENT:
+        if row.state not in (State.SENT, State.CANCELLED):
             _cancel(row, _reason("past"))
         return row
-    if row.state == State.SENT:
+    if row.state in (State.SENT, State.SENDING):
+        # The old message went, or may be going: the new one needs its own Message-ID.
         row.revision += 1
         row.sent_at = None
     row.due_at = row.not_before = due_at
