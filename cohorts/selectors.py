@@ -73,10 +73,14 @@ def _partner_organisations(user):
 
 
 def programs_for(user):
-    qs = Program.objects.annotate(cohort_count=Count("cohorts"))
     if roles_for(user).staff:
-        return qs
-    return qs.filter(cohorts__in=cohorts_for(user)).distinct()
+        return Program.objects.annotate(cohort_count=Count("cohorts"))
+    visible = cohorts_for(user).values("pk")
+    return (
+        Program.objects.filter(cohorts__in=visible)
+        .distinct()
+        .annotate(cohort_count=Count("cohorts", filter=Q(cohorts__in=visible), distinct=True))
+    )
 
 
 def get_program_for(user, pk):
@@ -167,6 +171,8 @@ def organisations_for(user):
         Q(memberships__person=user)
         | Q(enrolments__cohort__facilitators=user)
         | Q(enrolments__cohort__partners__in=_partner_organisations(user))
+        # The planning partners of the cohorts a person takes part in.
+        | Q(partner_cohorts__in=cohorts_for(user).values("pk"))
     )
     return qs.filter(pk__in=Organisation.objects.filter(visible).values("pk"))
 

@@ -91,6 +91,8 @@ def cohort_detail(request, pk):
         "my_team_ids": {
             t.pk for t in teams if any(s.person_id == user.pk for s in t.current_seats)
         },
+        "opens_every_team": selectors.enrolments_for(user).filter(cohort=cohort).count()
+        == len(teams),
     }
     if context["can_manage"]:
         context["checks"] = selectors.readiness(cohort, teams)

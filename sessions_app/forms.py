@@ -104,6 +104,7 @@ class SeriesForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form)
     video_url = forms.URLField(
         label=_("Video link"),
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": _("Enter a full link, starting with https://")},
     )
     address = forms.CharField(
@@ -185,6 +186,8 @@ class SessionForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form
 class DetailsForm(PortalFormMixin, PlaceFieldsMixin, forms.ModelForm):
     """What a session is about. Its time changes through “Reschedule”."""
 
+    video_url = SeriesForm.base_fields["video_url"]
+
     class Meta:
         model = LearningSession
         fields = ["title", "duration_minutes", "where", "video_url", "address", "phone", "agenda"]
@@ -194,7 +197,6 @@ class DetailsForm(PortalFormMixin, PlaceFieldsMixin, forms.ModelForm):
         }
         error_messages = {
             "duration_minutes": {"min_value": _("A session lasts at least one minute.")},
-            "video_url": {"invalid": _("Enter a full link, starting with https://")},
         }
 
     def clean_duration_minutes(self):
@@ -245,6 +247,7 @@ class MaterialForm(PortalFormMixin, forms.Form):
     url = forms.URLField(
         label=_("Or a link"),
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": _("Enter a full link, starting with https://")},
     )
 
