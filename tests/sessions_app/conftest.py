@@ -1,0 +1,25 @@
+import pytest
+
+from tests.conftest import make_team
+from tests.factories import CohortFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded materials go to a temporary folder, removed after the test."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def denver_facilitator(db):
+    return UserFactory(full_name="Morgan Denver", time_zone="America/Denver")
+
+
+@pytest.fixture
+def zones_cohort(denver_facilitator):
+    """A cohort facilitated from Denver with teams in Arizona, Hawaii and Alaska."""
+    cohort = CohortFactory(name="Cohort Across Zones", facilitators=[denver_facilitator])
+    for state, name in [("AZ", "Arizona Team"), ("HI", "Hawaii Team"), ("AK", "Alaska Team")]:
+        make_team(cohort, OrganisationFactory(name=name, state=state))
+    return cohort
