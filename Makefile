@@ -56,6 +56,7 @@ services:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 test: $(STAMP) chromium services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) \

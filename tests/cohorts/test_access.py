@@ -115,14 +115,14 @@ PAGES = [
         "partner_organisation_detail",
         "organisation_detail",
         lambda w: [w.partner_org.pk],
-        frozenset({"partner"}),
+        SEES_COHORT1,  # a cohort's planning partners are visible to everyone in it
         "team_c",
     ),
     Page(
         "partner_organisation_edit",
         "organisation_edit",
         lambda w: [w.partner_org.pk],
-        frozenset({"partner"}),
+        SEES_COHORT1,
         "team_c",
         True,
     ),

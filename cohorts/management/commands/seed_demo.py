@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import STAFF_GROUP, Invitation, User
 from cohorts.choices import STATE_TIME_ZONES, CohortStatus, FocusArea, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Program, Seat
+from cohorts.programs import ensure_programs
 from sessions_app import services as session_services
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, nth_weekday, plan_series
@@ -321,6 +322,7 @@ class Command(BaseCommand):
         return enrolment
 
     def seed(self):
+        ensure_programs(Program)
         oe = Program.objects.get(name=OE)
         cppp = Program.objects.get(name=CPPP)
         today = timezone.localdate()
