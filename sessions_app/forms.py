@@ -221,6 +221,7 @@ class RescheduleForm(PortalFormMixin, forms.Form):
         label=_("Why it moves"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone in the cohort sees this with the new time."),
+        error_messages={"required": _("Say why the session moves: everyone is told.")},
     )
 
     def clean(self):
@@ -238,6 +239,7 @@ class CancelForm(PortalFormMixin, forms.Form):
         label=_("Why it is cancelled"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone in the cohort sees this."),
+        error_messages={"required": _("Say why the session is cancelled: everyone is told.")},
     )
 
 
@@ -294,6 +296,9 @@ class MaterialForm(PortalFormMixin, forms.Form):
 
 class RsvpForm(PortalFormMixin, forms.Form):
     rsvp = forms.ChoiceField(
-        label=_("Will you attend?"), choices=Attendance.Rsvp.choices, widget=forms.RadioSelect
+        label=_("Will you attend?"),
+        choices=Attendance.Rsvp.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you will attend.")},
     )
     note = forms.CharField(label=_("Note for the facilitators"), max_length=300, required=False)

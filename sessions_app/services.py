@@ -106,7 +106,7 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session moves: everyone is told.")})
     if starts_at == session.starts_at:
-        raise ValidationError({"starts_on": _("That is the time the session already has.")})
+        raise ValidationError({"start_time": _("That is the time the session already has.")})
     old_starts_at = session.starts_at
     Reschedule.objects.create(
         session=session,

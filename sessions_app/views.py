@@ -227,7 +227,8 @@ def session_rsvp(request, pk):
         else:
             messages.success(request, _("Thanks — your answer is saved."))
     else:
-        messages.error(request, _("Choose whether you will attend."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect(session)
 
 

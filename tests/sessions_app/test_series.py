@@ -549,12 +549,6 @@ def test_rescheduling_into_the_skipped_or_repeated_hour_is_refused(
     assert not Reschedule.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="services.reschedule_session raises ValidationError({'starts_on': ...}) but the "
-    "form has no starts_on field: form.add_error raises ValueError (a 500).",
-)
 def test_rescheduling_to_the_time_it_already_has_is_a_message_not_a_500(
     facilitator_client, session
 ):
