@@ -245,9 +245,10 @@ def test_the_cohort_list_shows_only_the_persons_cohorts(client, world, who, expe
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("team_a", {"team_a"}),
-        ("team_b", {"team_b"}),
-        ("fac1", {"team_a", "team_b"}),
+        # A cohort's planning partners are listed for everyone in the cohort.
+        ("team_a", {"team_a", "partner_org"}),
+        ("team_b", {"team_b", "partner_org"}),
+        ("fac1", {"team_a", "team_b", "partner_org"}),
         ("fac2", {"team_c"}),
         ("partner", {"team_a", "team_b", "partner_org"}),
         ("stray_partner", {"stray_partner_org"}),
