@@ -182,6 +182,10 @@ def _prepare(pk, token):
         )
         if row is None or row.state != State.SENDING or row.claim_token != token:
             return None
+        # The lease now covers this send, not the time the row waited in the queue: a row
+        # whose lease ran out while queued must not be re-claimed while it is being sent.
+        row.lease_until = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+        row.save(update_fields=["lease_until"])
         kind = kinds.get(row.kind)
         obj = row.about
         if obj is not None and kind.lock is not None:
