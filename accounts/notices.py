@@ -55,23 +55,27 @@ def _lock(invitation):
 
 
 def register():
-    kinds.register(
-        kinds.Kind(
-            code=INVITATION,
-            label=_("Invitations to the portal"),
-            description=_("An invitation to create your account."),
-            context=_context,
-            still_applies=_invitation_applies,
-            lock=_lock,
+    for code, label, description, applies in [
+        (
+            INVITATION,
+            _("Invitations to the portal"),
+            _("An invitation to create your account."),
+            _invitation_applies,
+        ),
+        (
+            ROLE_ADDED,
+            _("New roles on your account"),
+            _("When Alliance staff add a role to your account."),
+            kinds.always_applies,
+        ),
+    ]:
+        kinds.register(
+            kinds.Kind(
+                code=code,
+                label=label,
+                description=description,
+                context=_context,
+                still_applies=applies,
+                lock=_lock,
+            )
         )
-    )
-    kinds.register(
-        kinds.Kind(
-            code=ROLE_ADDED,
-            label=_("New roles on your account"),
-            description=_("When Alliance staff add a role to your account."),
-            context=_context,
-            still_applies=lambda row, invitation: None,
-            lock=_lock,
-        )
-    )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from accounts.models import STAFF_GROUP, Invitation, User
 from cohorts.choices import OrganisationKind
 from cohorts.models import Membership
 from cohorts.services import add_seat
+from portal.permissions import require
 from sessions_app import notices as session_notices
 
 
@@ -24,11 +25,6 @@ class InvitationClosed(Exception):
     def __init__(self, status):
         super().__init__(status)
         self.status = status
-
-
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _validate_target(*, kind, organisation, team_role, enrolment, cohort):
@@ -105,7 +101,7 @@ def invite(
     An address that already has an account gets the role at once (and a notice), never a
     second account. An address with an open invitation is refused with a clear message.
     """
-    _require(by, "accounts.invite_people")
+    require(by, "accounts.invite_people")
     email = User.objects.normalize_email(email).strip().lower()
     _validate_target(
         kind=kind,
@@ -154,7 +150,7 @@ def invite(
 
 @transaction.atomic
 def resend_invitation(invitation, *, by):
-    _require(by, "accounts.invite_people")
+    require(by, "accounts.invite_people")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("Only an invitation that has not been used can be resent."))
@@ -166,7 +162,7 @@ def resend_invitation(invitation, *, by):
 
 @transaction.atomic
 def revoke_invitation(invitation, *, by):
-    _require(by, "accounts.invite_people")
+    require(by, "accounts.invite_people")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation was already accepted; it can't be revoked."))

@@ -21,6 +21,7 @@ from cohorts.selectors import (
     partnered_cohorts,
     roles_for,
 )
+from portal.forms import act_and_report
 from sessions_app.selectors import upcoming_for
 from sessions_app.services import feed_for
 
@@ -137,34 +138,29 @@ def invitation_create(request):
     return render(request, "accounts/invitation_form.html", {"form": form})
 
 
-@require_POST
-def invitation_resend(request, pk):
+def _invitation_action(request, pk, action, done_message):
     _staff_only(request)
     invitation = get_object_or_404(Invitation, pk=pk)
-    try:
-        services.resend_invitation(invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
-        )
+    act_and_report(
+        request,
+        lambda: action(invitation, by=request.user),
+        done_message % {"email": invitation.email},
+    )
     return redirect("accounts:invitation_list")
+
+
+@require_POST
+def invitation_resend(request, pk):
+    return _invitation_action(
+        request, pk, services.resend_invitation, _("Invitation sent again to %(email)s.")
+    )
 
 
 @require_POST
 def invitation_revoke(request, pk):
-    _staff_only(request)
-    invitation = get_object_or_404(Invitation, pk=pk)
-    try:
-        services.revoke_invitation(invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The invitation for %(email)s is revoked.") % {"email": invitation.email}
-        )
-    return redirect("accounts:invitation_list")
+    return _invitation_action(
+        request, pk, services.revoke_invitation, _("The invitation for %(email)s is revoked.")
+    )
 
 
 @login_not_required

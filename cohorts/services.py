@@ -1,6 +1,6 @@
 """Every write to programs, cohorts, enrolments and teams. Each runs in one transaction."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,23 +8,22 @@ from django.utils.translation import gettext as _
 from cohorts.choices import CohortStatus, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Membership, Seat
 from cohorts.selectors import cohort_teams, readiness
+from portal.permissions import require
 from sessions_app import notices
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 # Programs ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def save_program(program, *, by):
-    _require(by, "cohorts.manage_programs")
-    program.full_clean()
-    program.save()
-    return program
+    return _save_checked(program, by=by, perm="cohorts.manage_programs")
+
+
+def _save_checked(obj, *, by, perm):
+    require(by, perm)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 # Cohorts -------------------------------------------------------------------------------------
@@ -33,7 +32,7 @@ def save_program(program, *, by):
 @transaction.atomic
 def save_cohort(cohort, *, by, facilitators, partners):
     """Create or update a cohort; the end date defaults to start + the program's months."""
-    _require(by, "cohorts.manage_cohort", cohort)
+    require(by, "cohorts.manage_cohort", cohort)
     if cohort.starts_on and not cohort.ends_on:
         cohort.ends_on = Cohort.default_end(cohort.program, cohort.starts_on)
     cohort.full_clean()
@@ -46,7 +45,7 @@ def save_cohort(cohort, *, by, facilitators, partners):
 
 @transaction.atomic
 def start_cohort(cohort, *, by):
-    _require(by, "cohorts.manage_cohort", cohort)
+    require(by, "cohorts.manage_cohort", cohort)
     cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
     if cohort.status != CohortStatus.PLANNED:
         raise ValidationError(_("Only a planned cohort can be started."))
@@ -62,7 +61,7 @@ def start_cohort(cohort, *, by):
 
 @transaction.atomic
 def complete_cohort(cohort, *, by):
-    _require(by, "cohorts.manage_cohort", cohort)
+    require(by, "cohorts.manage_cohort", cohort)
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.status != CohortStatus.ACTIVE:
         raise ValidationError(_("Only an active cohort can be marked completed."))
@@ -76,7 +75,7 @@ def complete_cohort(cohort, *, by):
 
 @transaction.atomic
 def enrol_organisation(cohort, organisation, *, by):
-    _require(by, "cohorts.manage_cohort", cohort)
+    require(by, "cohorts.manage_cohort", cohort)
     cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
     if organisation.kind != OrganisationKind.STATE_GRANTEE:
         raise ValidationError(
@@ -144,7 +143,7 @@ def _check_role_free(enrolment, role, *, except_seat=None):
 def add_seat(enrolment, *, person, role, by, check_permission=True):
     """Seat a person on a team. The team may not grow past the program's team size."""
     if check_permission:
-        _require(by, "cohorts.manage_team", enrolment)
+        require(by, "cohorts.manage_team", enrolment)
     enrolment = _locked_enrolment(enrolment)
     size = enrolment.cohort.program.team_size
     current = enrolment.seats.current()
@@ -175,7 +174,7 @@ def _ed_required(enrolment):
 @transaction.atomic
 def end_seat(seat, *, by):
     """Take a person off a team; the seat stays in the history with its dates."""
-    _require(by, "cohorts.manage_team", seat.enrolment)
+    require(by, "cohorts.manage_team", seat.enrolment)
     enrolment = _locked_enrolment(seat.enrolment)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     if seat.ended_at:
@@ -198,7 +197,7 @@ def end_seat(seat, *, by):
 @transaction.atomic
 def replace_seat(seat, *, person, role, by):
     """Hand a seat to someone else (or change its role): the old seat ends, a new one begins."""
-    _require(by, "cohorts.manage_team", seat.enrolment)
+    require(by, "cohorts.manage_team", seat.enrolment)
     enrolment = _locked_enrolment(seat.enrolment)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     if seat.ended_at:
@@ -236,7 +235,4 @@ def replace_seat(seat, *, person, role, by):
 
 @transaction.atomic
 def save_organisation(organisation, *, by):
-    _require(by, "cohorts.manage_organisations")
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+    return _save_checked(organisation, by=by, perm="cohorts.manage_organisations")

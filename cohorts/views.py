@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,30 +7,15 @@ from django.views.decorators.http import require_POST
 from cohorts import selectors, services
 from cohorts.choices import OrganisationKind
 from cohorts.forms import CohortForm, EnrolForm, OrganisationForm, ProgramForm, SeatForm
+from portal.forms import act_and_report, run_service
+from portal.permissions import require
 from sessions_app.selectors import attendance_summary
-
-
-def _require(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
-def _save_with(form, save):
-    """Run a service on a valid form; its ValidationError lands on the form, nothing is lost."""
-    if not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
 
 # Programs ------------------------------------------------------------------------------------
 
 
 def program_list(request):
-    _require(request, "cohorts.manage_programs")
+    require(request.user, "cohorts.manage_programs")
     return render(
         request, "cohorts/program_list.html", {"programs": selectors.programs_for(request.user)}
     )
@@ -48,10 +32,10 @@ def program_detail(request, pk):
 
 
 def _program_form(request, program=None):
-    _require(request, "cohorts.manage_programs")
+    require(request.user, "cohorts.manage_programs")
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST":
-        saved = _save_with(form, lambda: services.save_program(form.instance, by=request.user))
+        saved = run_service(form, lambda: services.save_program(form.instance, by=request.user))
         if saved:
             messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
             return redirect(saved)
@@ -103,10 +87,10 @@ def cohort_detail(request, pk):
 
 
 def _cohort_form(request, program, cohort=None):
-    _require(request, "cohorts.manage_cohort")
+    require(request.user, "cohorts.manage_cohort")
     form = CohortForm(request.POST or None, instance=cohort, program=program)
     if request.method == "POST":
-        saved = _save_with(
+        saved = run_service(
             form,
             lambda: services.save_cohort(
                 form.instance,
@@ -136,13 +120,9 @@ def cohort_edit(request, pk):
 
 def _cohort_action(request, pk, action, done_message):
     cohort = selectors.get_cohort_for(request.user, pk)
-    try:
-        action(cohort, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done_message % {"name": cohort.name})
+    act_and_report(
+        request, lambda: action(cohort, by=request.user), done_message % {"name": cohort.name}
+    )
     return redirect(cohort)
 
 
@@ -160,10 +140,10 @@ def cohort_complete(request, pk):
 
 def cohort_enrol(request, pk):
     cohort = selectors.get_cohort_for(request.user, pk)
-    _require(request, "cohorts.manage_cohort")
+    require(request.user, "cohorts.manage_cohort")
     form = EnrolForm(request.POST or None, cohort=cohort)
     if request.method == "POST":
-        enrolment = _save_with(
+        enrolment = run_service(
             form,
             lambda: services.enrol_organisation(
                 cohort, form.cleaned_data["organisation"], by=request.user
@@ -196,10 +176,10 @@ def enrolment_detail(request, pk):
 
 def enrolment_seats(request, pk):
     enrolment = selectors.get_enrolment_for(request.user, pk)
-    _require(request, "cohorts.manage_team")
+    require(request.user, "cohorts.manage_team")
     form = SeatForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST":
-        seat = _save_with(
+        seat = run_service(
             form,
             lambda: services.add_seat(
                 enrolment,
@@ -226,7 +206,7 @@ def enrolment_seats(request, pk):
 
 def _get_seat(request, pk, seat_pk):
     enrolment = selectors.get_enrolment_for(request.user, pk)
-    _require(request, "cohorts.manage_team")
+    require(request.user, "cohorts.manage_team")
     seat = get_object_or_404(enrolment.seats.current().select_related("person"), pk=seat_pk)
     seat.enrolment = enrolment
     return enrolment, seat
@@ -235,13 +215,11 @@ def _get_seat(request, pk, seat_pk):
 @require_POST
 def seat_end(request, pk, seat_pk):
     enrolment, seat = _get_seat(request, pk, seat_pk)
-    try:
-        services.end_seat(seat, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("%(name)s is no longer on the team.") % {"name": seat.person})
+    act_and_report(
+        request,
+        lambda: services.end_seat(seat, by=request.user),
+        _("%(name)s is no longer on the team.") % {"name": seat.person},
+    )
     return redirect("cohorts:enrolment_seats", pk=enrolment.pk)
 
 
@@ -253,7 +231,7 @@ def seat_replace(request, pk, seat_pk):
         initial={"role": seat.role},
     )
     if request.method == "POST":
-        new_seat = _save_with(
+        new_seat = run_service(
             form,
             lambda: services.replace_seat(
                 seat,
@@ -322,10 +300,12 @@ def organisation_detail(request, pk):
 
 
 def _organisation_form(request, organisation=None):
-    _require(request, "cohorts.manage_organisations")
+    require(request.user, "cohorts.manage_organisations")
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST":
-        saved = _save_with(form, lambda: services.save_organisation(form.instance, by=request.user))
+        saved = run_service(
+            form, lambda: services.save_organisation(form.instance, by=request.user)
+        )
         if saved:
             messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
             return redirect(saved)

@@ -13,6 +13,11 @@ def _nothing(row, obj):
     return []
 
 
+def always_applies(row, obj):
+    """For messages that stay right whatever happens after they are planned."""
+    return None
+
+
 @dataclass(frozen=True)
 class Kind:
     code: str

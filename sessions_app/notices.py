@@ -176,36 +176,34 @@ def _calendar(row, session):
 
 
 def register():
-    kinds.register(
-        kinds.Kind(
-            code=REMINDER,
-            label=_("Session reminders"),
-            description=_("A week and a day before each of your learning sessions."),
-            context=_context,
-            still_applies=_reminder_applies,
-            attachments=_calendar,
-            lock=_lock,
+    for code, label, description, applies in [
+        (
+            REMINDER,
+            _("Session reminders"),
+            _("Before each of your sessions: by default a week and a day before."),
+            _reminder_applies,
+        ),
+        (
+            MOVED,
+            _("Session moved"),
+            _("When a session you take part in gets a new time."),
+            _moved_applies,
+        ),
+        (
+            CANCELLED,
+            _("Session cancelled"),
+            _("When a session you take part in is cancelled."),
+            kinds.always_applies,
+        ),
+    ]:
+        kinds.register(
+            kinds.Kind(
+                code=code,
+                label=label,
+                description=description,
+                context=_context,
+                still_applies=applies,
+                attachments=_calendar,
+                lock=_lock,
+            )
         )
-    )
-    kinds.register(
-        kinds.Kind(
-            code=MOVED,
-            label=_("Session moved"),
-            description=_("When a session you take part in gets a new time."),
-            context=_context,
-            still_applies=_moved_applies,
-            attachments=_calendar,
-            lock=_lock,
-        )
-    )
-    kinds.register(
-        kinds.Kind(
-            code=CANCELLED,
-            label=_("Session cancelled"),
-            description=_("When a session you take part in is cancelled."),
-            context=_context,
-            still_applies=lambda row, session: None,
-            attachments=_calendar,
-            lock=_lock,
-        )
-    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Seat
+from portal.permissions import require
 from sessions_app import notices
 from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
 from sessions_app.timing import PlannedTime
@@ -27,11 +28,6 @@ CALENDAR_FIELDS = {
 }
 
 
-def _require(user, perm, obj):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _next_number(cohort):
     return (cohort.learning_sessions.aggregate(n=Max("number"))["n"] or 0) + 1
 
@@ -39,7 +35,7 @@ def _next_number(cohort):
 @transaction.atomic
 def create_series(cohort, *, planned, title, by, facilitators=(), **details):
     """Create one session per planned time; numbers continue the cohort's series."""
-    _require(by, "sessions_app.schedule", cohort)
+    require(by, "sessions_app.schedule", cohort)
     first_number = _next_number(cohort)
     sessions = []
     for offset, plan in enumerate(planned):
@@ -83,7 +79,7 @@ def _locked(session):
 @transaction.atomic
 def update_session(session, *, by, facilitators=None, **changes):
     """Edit what a session is about (not its time: that is a reschedule)."""
-    _require(by, "sessions_app.schedule", session.cohort)
+    require(by, "sessions_app.schedule", session.cohort)
     session = _locked(session)
     changed = [name for name, value in changes.items() if getattr(session, name) != value]
     for name in changed:
@@ -99,7 +95,7 @@ def update_session(session, *, by, facilitators=None, **changes):
 
 @transaction.atomic
 def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
-    _require(by, "sessions_app.schedule", session.cohort)
+    require(by, "sessions_app.schedule", session.cohort)
     session = _locked(session)
     if session.is_cancelled:
         raise ValidationError(_("A cancelled session can't be moved. Add a new session instead."))
@@ -127,7 +123,7 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
 
 @transaction.atomic
 def cancel_session(session, *, reason, by):
-    _require(by, "sessions_app.schedule", session.cohort)
+    require(by, "sessions_app.schedule", session.cohort)
     session = _locked(session)
     if session.is_cancelled:
         raise ValidationError(_("This session is already cancelled."))
@@ -142,7 +138,7 @@ def cancel_session(session, *, reason, by):
 
 @transaction.atomic
 def add_material(session, *, title, by, file=None, url=""):
-    _require(by, "sessions_app.schedule", session.cohort)
+    require(by, "sessions_app.schedule", session.cohort)
     material = Material(session=session, title=title, url=url, added_by=by)
     if file:
         material.file = file
@@ -153,7 +149,7 @@ def add_material(session, *, title, by, file=None, url=""):
 
 @transaction.atomic
 def remove_material(material, *, by):
-    _require(by, "sessions_app.schedule", material.session.cohort)
+    require(by, "sessions_app.schedule", material.session.cohort)
     material.file.delete(save=False)
     material.delete()
 
@@ -191,7 +187,7 @@ def set_rsvp(session, *, person, rsvp, note=""):
 @transaction.atomic
 def mark_attendance(session, *, person, mark, by):
     """The facilitator marks a team member present, absent or excused."""
-    _require(by, "sessions_app.mark_attendance", session.cohort)
+    require(by, "sessions_app.mark_attendance", session.cohort)
     if mark not in Attendance.Mark.values:
         raise ValidationError(_("Choose present, absent or excused."))
     if session.is_cancelled:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from cohorts.selectors import get_cohort_for
+from portal.forms import run_service
+from portal.permissions import require
 from sessions_app import selectors, services
 from sessions_app.calendar import build_calendar
 from sessions_app.forms import (
@@ -22,23 +24,9 @@ from sessions_app.forms import (
 from sessions_app.models import Attendance, CalendarFeed, LearningSession
 
 
-def _require(request, perm, obj):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _warn(request, warnings):
     for message in warnings:
         messages.warning(request, message)
-
-
-def _run(form, action):
-    """Call a service for a valid form; its ValidationError lands on the form."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 # Schedule ------------------------------------------------------------------------------------
@@ -59,7 +47,7 @@ def schedule(request, pk):
 
 def series_create(request, pk):
     cohort = get_cohort_for(request.user, pk)
-    _require(request, "sessions_app.schedule", cohort)
+    require(request.user, "sessions_app.schedule", cohort)
     form = SeriesForm(
         request.POST or None,
         cohort=cohort,
@@ -94,7 +82,7 @@ def series_create(request, pk):
 
 def session_create(request, pk):
     cohort = get_cohort_for(request.user, pk)
-    _require(request, "sessions_app.schedule", cohort)
+    require(request.user, "sessions_app.schedule", cohort)
     form = SessionForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,7 +141,7 @@ def session_detail(request, pk):
 
 def session_edit(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.schedule", session.cohort)
+    require(request.user, "sessions_app.schedule", session.cohort)
     form = DetailsForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         session = LearningSession.objects.get(pk=session.pk)
@@ -166,11 +154,11 @@ def session_edit(request, pk):
 
 def session_reschedule(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.schedule", session.cohort)
+    require(request.user, "sessions_app.schedule", session.cohort)
     form = RescheduleForm(request.POST or None, initial={"time_zone": session.time_zone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        moved = _run(
+        moved = run_service(
             form,
             lambda: services.reschedule_session(
                 session,
@@ -191,10 +179,10 @@ def session_reschedule(request, pk):
 
 def session_cancel(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.schedule", session.cohort)
+    require(request.user, "sessions_app.schedule", session.cohort)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cancelled = _run(
+        cancelled = run_service(
             form,
             lambda: services.cancel_session(
                 session, reason=form.cleaned_data["reason"], by=request.user
@@ -212,7 +200,7 @@ def session_cancel(request, pk):
 @require_POST
 def session_rsvp(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.rsvp", session)
+    require(request.user, "sessions_app.rsvp", session)
     form = RsvpForm(request.POST)
     if form.is_valid():
         try:
@@ -235,7 +223,7 @@ def session_rsvp(request, pk):
 @require_POST
 def attendance_mark(request, pk, person_pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.mark_attendance", session.cohort)
+    require(request.user, "sessions_app.mark_attendance", session.cohort)
     person = get_object_or_404(User, pk=person_pk)
     error = None
     try:
@@ -267,10 +255,10 @@ def attendance_mark(request, pk, person_pk):
 
 def material_add(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    _require(request, "sessions_app.schedule", session.cohort)
+    require(request.user, "sessions_app.schedule", session.cohort)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        material = _run(
+        material = run_service(
             form,
             lambda: services.add_material(
                 session,
