@@ -79,5 +79,6 @@ def test_invitation_accepted_in_the_browser(page, new_page, demo, mail_sent_in_p
     # The same link a second time explains itself instead of failing.
     guest.context.clear_cookies()
     guest.goto(link)
-    expect(guest.get_by_role("heading", level=1)).to_be_visible()
+    expect(guest.get_by_role("heading", level=1)).to_have_text("This invitation link can't be used")
+    expect(guest.get_by_role("main")).to_contain_text("already been used")
     assert_accessible(guest, "invitation-used")
