@@ -171,8 +171,20 @@ def is_muted(email, kind):
 
 
 def _prepare(pk, token):
-    """Under the row's lock: is it still ours, does it still apply? Render it if so."""
+    """Under lock: is the row still ours, does it still apply? Render it if so.
+
+    Locks the object the row is about first, then the row: the order the services take
+    them in (a reschedule locks the session, then moves its rows), so the two never
+    deadlock.
+    """
     with transaction.atomic():
+        row = Notification.objects.filter(pk=pk, state=State.SENDING, claim_token=token).first()
+        if row is None:
+            return None
+        kind = kinds.get(row.kind)
+        obj = row.about
+        if obj is not None and kind.lock is not None:
+            obj = kind.lock(obj)
         row = (
             # of=self: the recipient is a nullable (outer) join, which PostgreSQL won't lock.
             Notification.objects.select_for_update(of=("self",))
@@ -186,10 +198,6 @@ def _prepare(pk, token):
         # whose lease ran out while queued must not be re-claimed while it is being sent.
         row.lease_until = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
         row.save(update_fields=["lease_until"])
-        kind = kinds.get(row.kind)
-        obj = row.about
-        if obj is not None and kind.lock is not None:
-            obj = kind.lock(obj)
         reason = "The object it was about no longer exists." if obj is None else None
         if reason is None and row.recipient is not None and not row.recipient.is_active:
             reason = "The person's account is closed."
