@@ -289,3 +289,20 @@ def test_a_revoked_invitation_is_not_sent(world):
     [row] = ledger.rows_about(invitation)
     assert (row.state, row.cancelled_reason) == ("cancelled", "The invitation was revoked.")
     assert mail.outbox == []
+
+
+def test_starting_a_send_renews_the_lease_so_a_slow_queue_cannot_cause_a_second_send(
+    world, session, fac1_reminder, september
+):
+    """The batch waited in the queue for most of its lease; the send itself gets a whole
+    lease, so the row is not handed to another worker while it is going out."""
+    lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    september.move_to(DAY_BEFORE_DUE)
+    claimed = dict(ledger.claim_batch(limit=100))
+    september.shift(lease - timedelta(seconds=1))
+
+    assert ledger._prepare(fac1_reminder.pk, claimed[fac1_reminder.pk]) is not None
+    september.shift(timedelta(seconds=2))  # the claim's lease has run out, the send's has not
+
+    assert ledger.release_expired_leases() == 7  # the others, still waiting in the queue
+    assert state_of(fac1_reminder) == "sending"
