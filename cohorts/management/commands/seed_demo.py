@@ -371,7 +371,7 @@ class Command(BaseCommand):
         third.facilitators.add(facilitator)
         for code in ["KY", "LA", "NV", "OH"]:
             self.team(third, code, 3)
-        self.team(third, "UT", 2, skip_ed=True)
+        self.team(third, "UT", 3, skip_ed=True)
 
         community = self.cohort(
             cppp, "CPPP Community of Practice 2026–27", month_start(today, -4), CohortStatus.ACTIVE
