@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from accounts.models import Invitation
 from notifications import kinds
@@ -28,7 +29,7 @@ def plan_invitation(invitation):
 
 
 def invitation_revoked(invitation):
-    ledger.cancel_open(ledger.rows_about(invitation), "The invitation was revoked.")
+    ledger.cancel_open(ledger.rows_about(invitation), N_("The invitation was revoked."))
 
 
 def _context(row, invitation):
@@ -39,10 +40,15 @@ def _context(row, invitation):
     return {"invitation": invitation, "link": settings.SITE_URL + link}
 
 
+CLOSED = {
+    Invitation.Status.ACCEPTED: N_("The invitation was accepted already."),
+    Invitation.Status.REVOKED: N_("The invitation was revoked."),
+    Invitation.Status.EXPIRED: N_("The invitation expired."),
+}
+
+
 def _invitation_applies(row, invitation):
-    if invitation.status != Invitation.Status.PENDING:
-        return f"The invitation is {invitation.status.label.lower()}."
-    return None
+    return CLOSED.get(invitation.status)
 
 
 def _lock(invitation):

@@ -8,6 +8,7 @@ updated event replaces the old one instead of appearing twice.
 from datetime import UTC
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from sessions_app.models import LearningSession
@@ -16,16 +17,18 @@ from sessions_app.models import LearningSession
 def _description(session):
     parts = []
     if session.is_cancelled and session.cancel_reason:
-        parts.append(f"Cancelled: {session.cancel_reason}")
+        parts.append(_("Cancelled: %(reason)s") % {"reason": session.cancel_reason})
     if session.where == LearningSession.Where.VIDEO and session.video_url:
-        parts.append(f"Join: {session.video_url}")
+        parts.append(_("Join: %(link)s") % {"link": session.video_url})
     elif session.where == LearningSession.Where.PHONE and session.phone:
-        parts.append(f"Call: {session.phone}")
+        parts.append(_("Call: %(phone)s") % {"phone": session.phone})
     elif session.address:
-        parts.append(f"Address: {session.address}")
+        parts.append(_("Address: %(address)s") % {"address": session.address})
     if session.agenda:
-        parts.append(f"Agenda:\n{session.agenda}")
-    parts.append(f"Session page: {settings.SITE_URL}{session.get_absolute_url()}")
+        parts.append(_("Agenda:") + "\n" + session.agenda)
+    parts.append(
+        _("Session page: %(url)s") % {"url": settings.SITE_URL + session.get_absolute_url()}
+    )
     return "\n\n".join(parts)
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -313,9 +314,10 @@ def feed(request, token):
     if subscription is None or not subscription.person.is_active:
         raise Http404
     sessions = selectors.my_sessions(subscription.person).order_by("starts_at")
-    return _calendar_response(
-        sessions, name=_("My learning sessions"), filename="learning-sessions.ics"
-    )
+    with translation.override(subscription.person.language):
+        return _calendar_response(
+            sessions, name=_("My learning sessions"), filename="learning-sessions.ics"
+        )
 
 
 @require_POST
