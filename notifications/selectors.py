@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohorts.selectors import roles_for
-from notifications.models import Notification
+from notifications.models import MutedKind, Notification
 
 
 def outbox_for(user):
@@ -40,7 +40,12 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
 def my_notifications(user, limit=10):
     """What the portal will send a person, and what it sent them lately."""
     mine = Notification.objects.filter(to_email=user.email.lower()).select_related("cohort")
-    upcoming = mine.filter(state=Notification.State.SCHEDULED).order_by("due_at")[:limit]
+    muted = MutedKind.objects.filter(email=user.email.lower()).values("kind")
+    upcoming = (
+        mine.filter(state=Notification.State.SCHEDULED)
+        .exclude(kind__in=muted)
+        .order_by("due_at")[:limit]
+    )
     recent = mine.filter(
         state=Notification.State.SENT, sent_at__gte=timezone.now() - timedelta(days=60)
     ).order_by("-sent_at")[:limit]

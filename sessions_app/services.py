@@ -99,6 +99,8 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
     session = _locked(session)
     if session.is_cancelled:
         raise ValidationError(_("A cancelled session can't be moved. Add a new session instead."))
+    if session.is_past:
+        raise ValidationError(_("This session has already been held; it can't be moved."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session moves: everyone is told.")})
     if starts_at == session.starts_at:
@@ -127,6 +129,8 @@ def cancel_session(session, *, reason, by):
     session = _locked(session)
     if session.is_cancelled:
         raise ValidationError(_("This session is already cancelled."))
+    if session.is_past:
+        raise ValidationError(_("This session has already been held; it can't be cancelled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled: everyone is told.")})
     session.status = LearningSession.Status.CANCELLED
