@@ -70,3 +70,12 @@ lock: | $(PY)
 
 clean:
 	rm -rf var $(VENV)
+
+# `make bench`: claiming 100,000 due ledger rows on PostgreSQL, with EXPLAIN of the due
+# query. bench/run.py drops and re-makes its own database (portal_bench) on every run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(STAMP) services
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
