@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts.models import Invitation
 from notifications import kinds
@@ -29,7 +29,7 @@ def plan_invitation(invitation):
 
 
 def invitation_revoked(invitation):
-    ledger.cancel_open(ledger.rows_about(invitation), N_("The invitation was revoked."))
+    ledger.cancel_open(ledger.rows_about(invitation), gettext_noop("The invitation was revoked."))
 
 
 def _context(row, invitation):
@@ -41,9 +41,9 @@ def _context(row, invitation):
 
 
 CLOSED = {
-    Invitation.Status.ACCEPTED: N_("The invitation was accepted already."),
-    Invitation.Status.REVOKED: N_("The invitation was revoked."),
-    Invitation.Status.EXPIRED: N_("The invitation expired."),
+    Invitation.Status.ACCEPTED: gettext_noop("The invitation was accepted already."),
+    Invitation.Status.REVOKED: gettext_noop("The invitation was revoked."),
+    Invitation.Status.EXPIRED: gettext_noop("The invitation expired."),
 }
 
 

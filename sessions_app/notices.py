@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from cohorts.choices import OrganisationKind
@@ -65,7 +65,7 @@ def sync_session(session, people=None):
     people = list(recipients(session.cohort)) if people is None else people
     rows = ledger.rows_about(session, REMINDER)
     if session.is_cancelled:
-        ledger.cancel_open(rows, N_("The session was cancelled."))
+        ledger.cancel_open(rows, gettext_noop("The session was cancelled."))
         return
     wanted = set()
     for minutes in offsets_for(session.cohort):
@@ -83,7 +83,7 @@ def sync_session(session, people=None):
             )
     stale = [row.pk for row in rows if (row.to_email, row.slot) not in wanted]
     ledger.cancel_open(
-        rows.filter(pk__in=stale), N_("The person is no longer part of this cohort.")
+        rows.filter(pk__in=stale), gettext_noop("The person is no longer part of this cohort.")
     )
 
 
@@ -142,24 +142,24 @@ def _lock(session):
 
 def _still_in_cohort(row, session):
     if row.recipient and not recipients(session.cohort).filter(pk=row.recipient_id).exists():
-        return N_("The person is no longer part of this cohort.")
+        return gettext_noop("The person is no longer part of this cohort.")
     return None
 
 
 def _reminder_applies(row, session):
     if session.is_cancelled:
-        return N_("The session was cancelled.")
+        return gettext_noop("The session was cancelled.")
     if session.starts_at <= timezone.now():
-        return N_("The session has already started.")
+        return gettext_noop("The session has already started.")
     minutes = int(row.slot.removeprefix("before-").removesuffix("m"))
     if due_for(session, minutes) != row.due_at:
-        return N_("The session moved; this reminder was not re-planned.")
+        return gettext_noop("The session moved; this reminder was not re-planned.")
     return _still_in_cohort(row, session)
 
 
 def _moved_applies(row, session):
     if session.is_cancelled:
-        return N_("The session was cancelled since.")
+        return gettext_noop("The session was cancelled since.")
     return _still_in_cohort(row, session)
 
 
