@@ -4,6 +4,7 @@ pytest test database, committed data), and an SMTP server (aiosmtpd) in the test
 Every process gets its own process group and is killed in teardown, whatever happened.
 """
 
+import asyncio
 import email
 import logging
 import os
@@ -83,6 +84,7 @@ class Mailbox:
     arrivals: list = field(default_factory=list)
     refusals: int = 0
     refusing: bool = False
+    delay: float = 0.0  # seconds between taking a message and answering 250
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
@@ -95,6 +97,8 @@ class Mailbox:
         arrival = Arrival(time.time(), message["Message-ID"], str(message["Subject"]), text)
         with self.lock:
             self.arrivals.append(arrival)
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a sender killed now has sent, but doesn't know
         return "250 2.0.0 OK"
 
     def snapshot(self):
