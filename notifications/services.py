@@ -255,7 +255,12 @@ def _prepare(pk, token):
 
 def deliver(pk, token):
     """Send one claimed row: re-check and render under lock, send outside, mark sent."""
-    message = _prepare(pk, token)
+    try:
+        message = _prepare(pk, token)
+    except Exception as error:  # noqa: BLE001 — a row that can't be rendered fails visibly
+        logger.exception("Notification %s could not be prepared", pk)
+        _record_failure(pk, token, error)
+        return "failed"
     if message is None:
         return "skipped"
     try:
