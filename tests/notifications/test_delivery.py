@@ -4,6 +4,7 @@ The session is Tuesday 6 October 2026, 10:00 in Denver; its day-before reminders
 Monday 5 October at 16:00Z.
 """
 
+import dataclasses
 from datetime import timedelta
 from email import message_from_bytes
 
@@ -16,6 +17,7 @@ from icalendar import Calendar
 from accounts import services as accounts
 from accounts.models import Invitation
 from cohorts.models import Seat
+from notifications import kinds
 from notifications import services as ledger
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession
@@ -306,3 +308,33 @@ def test_starting_a_send_renews_the_lease_so_a_slow_queue_cannot_cause_a_second_
 
     assert ledger.release_expired_leases() == 7  # the others, still waiting in the queue
     assert state_of(fac1_reminder) == "sending"
+
+
+def test_a_row_that_cannot_be_rendered_fails_visibly_and_the_rest_of_the_batch_still_goes(
+    world, session, fac1_reminder, september, settings, monkeypatch
+):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    reminder = kinds.get("session_reminder")
+
+    def broken_context(row, obj):
+        if row.pk == fac1_reminder.pk:
+            raise KeyError("old_starts_at")
+        return reminder.context(row, obj)
+
+    monkeypatch.setitem(
+        kinds.REGISTRY, reminder.code, dataclasses.replace(reminder, context=broken_context)
+    )
+    september.move_to(DAY_BEFORE_DUE)
+
+    outcomes = send_batch_of_everything_due()
+
+    assert outcomes.count("sent") == 7
+    fac1_reminder.refresh_from_db()
+    assert fac1_reminder.state == "failed"
+    assert fac1_reminder.last_error == "KeyError: 'old_starts_at'"  # shown in the outbox
+    assert len(mail.outbox) == 7
+
+
+def send_batch_of_everything_due():
+    """What the worker's send_batch task does with one claimed batch."""
+    return [ledger.deliver(pk, token) for pk, token in ledger.claim_batch(limit=100)]
