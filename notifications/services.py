@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from notifications import kinds
 from notifications.emails import render_message
@@ -68,7 +68,7 @@ def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, pa
         return row
     if due_at < now - timedelta(minutes=1):
         if row.state not in (State.SENT, State.CANCELLED):
-            _cancel(row, _reason("past"))
+            _cancel(row, MOMENT_PASSED)
         return row
     if row.state in (State.SENT, State.SENDING):
         # The old message went, or may be going: the new one needs its own Message-ID.
@@ -98,11 +98,7 @@ def dispatch_soon():
     dispatch_due.delay_on_commit()
 
 
-def _reason(code):
-    return {
-        "past": "Its moment passed before it could go (the time changed).",
-        "gone": "The person is no longer part of this.",
-    }[code]
+MOMENT_PASSED = gettext_noop("Its moment passed before it could go (the time changed).")
 
 
 def _cancel(row, reason):
@@ -167,7 +163,6 @@ def _claim_with_orm(limit, now, token, lease_until):
                 state=State.SENDING,
                 claim_token=token,
                 lease_until=lease_until,
-                attempts=F("attempts") + 1,
                 updated_at=now,
             )
     return ids
@@ -179,7 +174,7 @@ def _claim_with_orm(limit, now, token, lease_until):
 CLAIM_SQL = """
     UPDATE notifications_notification
        SET state = %(sending)s, claim_token = %(token)s, lease_until = %(lease_until)s,
-           attempts = attempts + 1, updated_at = %(now)s
+           updated_at = %(now)s
      WHERE id = ANY(ARRAY(
                SELECT id FROM notifications_notification
                 WHERE state = %(scheduled)s AND not_before <= %(now)s
@@ -238,13 +233,16 @@ def _prepare(pk, token):
             return None
         # The lease now covers this send, not the time the row waited in the queue: a row
         # whose lease ran out while queued must not be re-claimed while it is being sent.
+        # An attempt counts when a send starts, not when a row is claimed: a row re-claimed
+        # after waiting out its lease in a long queue has not been tried yet.
         row.lease_until = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-        row.save(update_fields=["lease_until"])
-        reason = "The object it was about no longer exists." if obj is None else None
+        row.attempts += 1
+        row.save(update_fields=["lease_until", "attempts"])
+        reason = gettext_noop("The object it was about no longer exists.") if obj is None else None
         if reason is None and row.recipient is not None and not row.recipient.is_active:
-            reason = "The person's account is closed."
+            reason = gettext_noop("The person's account is closed.")
         if reason is None and is_muted(row.to_email, row.kind):
-            reason = "The person turned this kind of message off."
+            reason = gettext_noop("The person turned this kind of message off.")
         if reason is None:
             reason = kind.still_applies(row, obj)
         if reason:
@@ -259,7 +257,8 @@ def deliver(pk, token):
         message = _prepare(pk, token)
     except Exception as error:  # noqa: BLE001 — a row that can't be rendered fails visibly
         logger.exception("Notification %s could not be prepared", pk)
-        _record_failure(pk, token, error)
+        # Its transaction rolled back, attempt count included: count this attempt here.
+        _record_failure(pk, token, error, count_attempt=True)
         return "failed"
     if message is None:
         return "skipped"
@@ -274,12 +273,13 @@ def deliver(pk, token):
     return "sent"
 
 
-def _record_failure(pk, token, error):
+def _record_failure(pk, token, error, *, count_attempt=False):
     now = timezone.now()
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=pk, claim_token=token).first()
         if row is None or row.state != State.SENDING:
             return
+        row.attempts += count_attempt
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
         row.lease_until = None
         row.claim_token = ""
