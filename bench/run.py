@@ -5,11 +5,10 @@ rows and 200,000 sent ones with COPY, then claims every due row in batches with
 notifications.services.claim_batch — for several batch sizes, and with two claimers at
 once — and prints the time, rows per second, batches and queries. Prints EXPLAIN
 (ANALYZE, BUFFERS) of the due-rows query, which must use the partial index
-`notification_due`, and of the claim statement. Ends with a what-if on the bench
-database only: the same claim with the ledger's redundant indexes dropped.
+`notification_due`, and of the claim statement.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench python bench/run.py
-    options: --due 100000 --history 200000 --sizes 200,1000,5000,10000 --repeat 3 --no-what-if
+    options: --due 100000 --history 200000 --sizes 200,1000,5000,10000 --repeat 3
 """
 
 import argparse
@@ -37,8 +36,8 @@ COLUMNS = (
 
 
 def fresh_database(url):
-    """Drop and create the bench database (connecting to `postgres` to do so): the what-if
-    changes its indexes, so every run starts from the migrations."""
+    """Drop and create the bench database (connecting to `postgres` to do so), so every run
+    starts from the migrations."""
     import psycopg
 
     parts = urlsplit(url)
@@ -261,28 +260,6 @@ def print_plans(size):
     return uses_index
 
 
-def lean_indexes():
-    """What-if, on the bench database only: drop the indexes other indexes already cover."""
-    fk_indexes = sql(
-        "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef ~ %s",
-        [TABLE, r"\((content_type_id|recipient_id|cohort_id)\)$"],
-    )
-    for (name,) in fk_indexes:
-        sql(f'DROP INDEX "{name}"')
-    (composite,) = sql(
-        "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef ~ %s",
-        [TABLE, r"\(content_type_id, object_id, state\)$"],
-    )[0]
-    sql(f'DROP INDEX "{composite}"')
-    sql(f"ALTER TABLE {TABLE} DROP CONSTRAINT one_notification_per_slot")
-    sql(
-        f"ALTER TABLE {TABLE} ADD CONSTRAINT one_notification_per_slot "
-        "UNIQUE (content_type_id, object_id, kind, to_email, slot)"
-    )
-    sql(f"VACUUM FULL ANALYZE {TABLE}")
-    return [name for (name,) in fk_indexes] + [composite]
-
-
 def index_names():
     rows = sql("SELECT indexname FROM pg_indexes WHERE tablename = %s", [TABLE])
     return [name for (name,) in rows]
@@ -294,7 +271,6 @@ def main():
     parser.add_argument("--history", type=int, default=200_000)
     parser.add_argument("--sizes", default="200,1000,5000,10000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-what-if", action="store_true")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -329,17 +305,6 @@ def main():
     answer = "yes" if uses_index else "NO"
     print(f"\nThe due query uses the partial index notification_due: {answer}")
 
-    lean = {}
-    if not args.no_what_if:
-        dropped = lean_indexes()
-        print(
-            "\nWhat-if (bench database only): drop the indexes others cover — "
-            + ", ".join(dropped)
-            + " — and make the unique key start with (content_type_id, object_id); "
-            f"{len(index_names())} indexes left."
-        )
-        lean = measure(args, sizes, "Claiming all due rows with the leaner indexes:")
-
     best = min(results, key=results.get)
     print(
         f"\nSummary: {args.due:,} rows claimed in {results[best]:.3f}s ({best}), "
@@ -348,12 +313,6 @@ def main():
         f"{'met' if results[best] < TARGET_SECONDS else 'NOT met'}."
     )
     print(f"         the two-statement ORM path (SQLite's) at batch 1000: {orm:.3f}s.")
-    if lean:
-        lean_best = min(lean, key=lean.get)
-        print(
-            f"         with the leaner indexes: {lean[lean_best]:.3f}s ({lean_best}), "
-            f"{args.due / lean[lean_best]:,.0f} rows/s."
-        )
     if not uses_index:
         sys.exit("The due query does not use the partial index notification_due.")
 
