@@ -1,10 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
 from cohorts.choices import OrganisationKind, TeamRole
-from cohorts.models import Cohort, Organisation, Program
+from cohorts.models import Cohort, Organisation, Program, default_reminder_offsets
 from portal.forms import PortalFormMixin
 
 
@@ -15,7 +16,57 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+UNITS = {"d": 24 * 60, "h": 60, "m": 1}
+
+
+class ReminderOffsetsField(forms.CharField):
+    """Reminder times before a session, typed as "7d, 1d" or "2h", stored as minutes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Session reminders"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "How long before each session reminders go, separated by commas: "
+                "d for days, h for hours, m for minutes (e.g. 7d, 1d, 2h). "
+                "Whole days keep the session's local time."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            parts = []
+            for minutes in value:
+                unit = next(u for u, size in UNITS.items() if minutes % size == 0)
+                parts.append(f"{minutes // UNITS[unit]}{unit}")
+            return ", ".join(parts)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        offsets = []
+        for part in text.replace(";", ",").split(","):
+            token = part.strip().lower().replace(" ", "")
+            number, unit = token[:-1], token[-1:]
+            if unit not in UNITS or not number.isdigit() or int(number) < 1:
+                raise ValidationError(
+                    _("“%(part)s” isn't a reminder time. Write a number and d, h or m, like 7d.")
+                    % {"part": part.strip()}
+                )
+            offsets.append(int(number) * UNITS[unit])
+        if len(offsets) > 5:
+            raise ValidationError(_("At most five reminders per session."))
+        if any(minutes > 60 * 24 * 60 for minutes in offsets):
+            raise ValidationError(_("A reminder can go at most 60 days before a session."))
+        return sorted(set(offsets), reverse=True)
+
+
 class ProgramForm(PortalFormMixin, forms.ModelForm):
+    reminder_offsets = ReminderOffsetsField(required=False)
+
     required_roles = forms.MultipleChoiceField(
         label=_("Required team roles"),
         choices=TeamRole.choices,
@@ -39,11 +90,16 @@ class ProgramForm(PortalFormMixin, forms.ModelForm):
             "required_roles",
             "checkin_every_months",
             "checkin_count",
+            "reminder_offsets",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "learning_goals": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean_reminder_offsets(self):
+        """Empty means the usual: a week and a day before."""
+        return self.cleaned_data["reminder_offsets"] or default_reminder_offsets()
 
     def clean(self):
         data = super().clean()
@@ -70,6 +126,12 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CohortForm(PortalFormMixin, forms.ModelForm):
+    reminder_offsets = ReminderOffsetsField(
+        required=False,
+        label=_("Session reminders for this cohort"),
+        help_text=_("Leave empty to use the program's. Otherwise as there: e.g. 7d, 1d, 2h."),
+    )
+
     facilitators = PersonChoiceField(
         label=_("Facilitators"),
         queryset=User.objects.none(),
@@ -86,7 +148,15 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ["name", "starts_on", "ends_on", "shares_workplans", "facilitators", "partners"]
+        fields = [
+            "name",
+            "starts_on",
+            "ends_on",
+            "shares_workplans",
+            "reminder_offsets",
+            "facilitators",
+            "partners",
+        ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
         help_texts = {
             "ends_on": _("Leave empty to use the program's length."),

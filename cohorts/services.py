@@ -16,7 +16,14 @@ from sessions_app import notices
 
 @transaction.atomic
 def save_program(program, *, by):
-    return _save_checked(program, by=by, perm="cohorts.manage_programs")
+    """Save a program; cohorts that use its reminder times get their reminders re-planned."""
+    _save_checked(program, by=by, perm="cohorts.manage_programs")
+    following = program.cohorts.filter(reminder_offsets__isnull=True).exclude(
+        status=CohortStatus.COMPLETED
+    )
+    for cohort in following:
+        notices.sync_cohort(cohort)
+    return program
 
 
 def _save_checked(obj, *, by, perm):
