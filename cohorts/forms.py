@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_GROUP, User
 from cohorts.choices import OrganisationKind, TeamRole
-from cohorts.models import Cohort, Organisation, Program, default_reminder_offsets
+from cohorts.models import (
+    OFFSET_UNITS,
+    Cohort,
+    Organisation,
+    Program,
+    default_reminder_offsets,
+    format_offsets,
+)
 from portal.forms import PortalFormMixin
 
 
@@ -14,9 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-UNITS = {"d": 24 * 60, "h": 60, "m": 1}
 
 
 class ReminderOffsetsField(forms.CharField):
@@ -35,13 +39,7 @@ class ReminderOffsetsField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        if isinstance(value, list):
-            parts = []
-            for minutes in value:
-                unit = next(u for u, size in UNITS.items() if minutes % size == 0)
-                parts.append(f"{minutes // UNITS[unit]}{unit}")
-            return ", ".join(parts)
-        return value
+        return format_offsets(value) if isinstance(value, list) else value
 
     def to_python(self, value):
         text = super().to_python(value).strip()
@@ -51,12 +49,12 @@ class ReminderOffsetsField(forms.CharField):
         for part in text.replace(";", ",").split(","):
             token = part.strip().lower().replace(" ", "")
             number, unit = token[:-1], token[-1:]
-            if unit not in UNITS or not number.isdigit() or int(number) < 1:
+            if unit not in OFFSET_UNITS or not number.isdigit() or int(number) < 1:
                 raise ValidationError(
                     _("“%(part)s” isn't a reminder time. Write a number and d, h or m, like 7d.")
                     % {"part": part.strip()}
                 )
-            offsets.append(int(number) * UNITS[unit])
+            offsets.append(int(number) * OFFSET_UNITS[unit])
         if len(offsets) > 5:
             raise ValidationError(_("At most five reminders per session."))
         if any(minutes > 60 * 24 * 60 for minutes in offsets):

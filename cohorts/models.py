@@ -21,6 +21,18 @@ def default_reminder_offsets():
     return [7 * 24 * 60, 24 * 60]
 
 
+OFFSET_UNITS = {"d": 24 * 60, "h": 60, "m": 1}
+
+
+def format_offsets(offsets):
+    """[10080, 1440, 120] → "7d, 1d, 2h": how reminder times are typed and shown."""
+    parts = []
+    for minutes in offsets:
+        unit = next(u for u, size in OFFSET_UNITS.items() if minutes % size == 0)
+        parts.append(f"{minutes // OFFSET_UNITS[unit]}{unit}")
+    return ", ".join(parts)
+
+
 class Organisation(models.Model):
     """A state grantee, a planning partner or a funder."""
 
@@ -130,6 +142,9 @@ class Program(models.Model):
 
     def get_absolute_url(self):
         return reverse("cohorts:program_detail", args=[self.pk])
+
+    def get_reminder_offsets_display(self):
+        return format_offsets(self.reminder_offsets)
 
     def get_required_roles_display(self):
         labels = dict(TeamRole.choices)
