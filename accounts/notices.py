@@ -61,27 +61,21 @@ def _lock(invitation):
 
 
 def register():
-    for code, label, description, applies in [
-        (
-            INVITATION,
-            _("Invitations to the portal"),
-            _("An invitation to create your account."),
-            _invitation_applies,
-        ),
-        (
-            ROLE_ADDED,
-            _("New roles on your account"),
-            _("When Alliance staff add a role to your account."),
-            kinds.always_applies,
-        ),
-    ]:
-        kinds.register(
-            kinds.Kind(
-                code=code,
-                label=label,
-                description=description,
-                context=_context,
-                still_applies=applies,
-                lock=_lock,
-            )
-        )
+    kinds.register_all(
+        [
+            (
+                INVITATION,
+                _("Invitations to the portal"),
+                _("An invitation to create your account."),
+                _invitation_applies,
+            ),
+            (
+                ROLE_ADDED,
+                _("New roles on your account"),
+                _("When Alliance staff add a role to your account."),
+                kinds.always_applies,
+            ),
+        ],
+        context=_context,
+        lock=_lock,
+    )

@@ -41,6 +41,20 @@ def register(kind):
     return kind
 
 
+def register_all(table, **shared):
+    """Register (code, label, description, still_applies) rows that share everything else."""
+    for code, label, description, still_applies in table:
+        register(
+            Kind(
+                code=code,
+                label=label,
+                description=description,
+                still_applies=still_applies,
+                **shared,
+            )
+        )
+
+
 def get(code):
     return REGISTRY[code]
 

@@ -179,34 +179,28 @@ def _calendar(row, session):
 
 
 def register():
-    for code, label, description, applies in [
-        (
-            REMINDER,
-            _("Session reminders"),
-            _("Before each of your sessions: by default a week and a day before."),
-            _reminder_applies,
-        ),
-        (
-            MOVED,
-            _("Session moved"),
-            _("When a session you take part in gets a new time."),
-            _moved_applies,
-        ),
-        (
-            CANCELLED,
-            _("Session cancelled"),
-            _("When a session you take part in is cancelled."),
-            kinds.always_applies,
-        ),
-    ]:
-        kinds.register(
-            kinds.Kind(
-                code=code,
-                label=label,
-                description=description,
-                context=_context,
-                still_applies=applies,
-                attachments=_calendar,
-                lock=_lock,
-            )
-        )
+    kinds.register_all(
+        [
+            (
+                REMINDER,
+                _("Session reminders"),
+                _("Before each of your sessions: by default a week and a day before."),
+                _reminder_applies,
+            ),
+            (
+                MOVED,
+                _("Session moved"),
+                _("When a session you take part in gets a new time."),
+                _moved_applies,
+            ),
+            (
+                CANCELLED,
+                _("Session cancelled"),
+                _("When a session you take part in is cancelled."),
+                kinds.always_applies,
+            ),
+        ],
+        context=_context,
+        attachments=_calendar,
+        lock=_lock,
+    )
