@@ -21,6 +21,8 @@ from cohorts.selectors import (
     partnered_cohorts,
     roles_for,
 )
+from notifications import kinds
+from notifications.selectors import my_notifications
 from portal.forms import act_and_report
 from sessions_app.selectors import upcoming_for
 from sessions_app.services import feed_for
@@ -58,7 +60,17 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "feed": feed_for(request.user)})
+    upcoming, _recent = my_notifications(request.user, limit=3)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "feed": feed_for(request.user),
+            "upcoming_mail": upcoming,
+            "kind_labels": dict(kinds.choices()),
+        },
+    )
 
 
 @login_not_required
