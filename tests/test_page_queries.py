@@ -1,0 +1,104 @@
+"""The busiest pages cost the same number of queries with a little data and with ten times
+as much: the cohort page (teams, readiness, attendance by team), a session page with its
+attendance list, and the outbox."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from notifications.models import Notification
+from sessions_app import notices
+from sessions_app import services as session_services
+from sessions_app.models import Attendance
+from tests.conftest import make_team
+from tests.sessions_app.factories import LearningSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _september():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def held_sessions(cohort, count, by):
+    """`count` sessions already held, each with every team member marked present."""
+    for offset in range(count):
+        session = LearningSessionFactory(cohort=cohort, starts_at=NOW - timedelta(weeks=offset + 1))
+        for seat in session.cohort.enrolments.all():
+            for person_seat in seat.seats.current():
+                session_services.mark_attendance(
+                    session, person=person_seat.person, mark=Attendance.Mark.PRESENT, by=by
+                )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def grow(world, teams, sessions):
+    for _ in range(teams):
+        make_team(world.cohort1)
+    held_sessions(world.cohort1, sessions, world.fac1)
+
+
+@pytest.mark.parametrize("role", ["staff", "fac1"])
+def test_the_cohort_page_costs_the_same_with_2_and_12_teams(client, world, role):
+    url = reverse("cohorts:cohort_detail", args=[world.cohort1.pk])
+    client.force_login(world.person(role) if role != "staff" else world.staff)
+    held_sessions(world.cohort1, 2, world.fac1)
+    small = count_queries(client, url)
+
+    grow(world, teams=10, sessions=8)
+
+    assert count_queries(client, url) == small
+    # session, user, roles, the cohort, its teams and their seats (2), facilitators,
+    # partners, the permission checks, the team count, attendance: held sessions and
+    # their marks (2) — a constant handful whatever the size of the cohort.
+    assert small <= 16
+
+
+def test_a_session_page_with_its_attendance_list_costs_the_same_with_2_and_12_teams(client, world):
+    session = LearningSessionFactory(cohort=world.cohort1, starts_at=NOW - timedelta(hours=1))
+    url = reverse("sessions_app:session_detail", args=[session.pk])
+    client.force_login(world.fac1)
+    small = count_queries(client, url)
+
+    for _ in range(10):
+        make_team(world.cohort1)
+
+    assert count_queries(client, url) == small
+    assert small <= 14
+
+
+def test_the_outbox_costs_the_same_with_few_and_many_messages(client, world):
+    client.force_login(world.staff)
+    url = reverse("notifications:outbox")
+    notices.sync_session(
+        LearningSessionFactory(cohort=world.cohort1, starts_at=NOW + timedelta(days=10))
+    )
+    few = Notification.objects.count()
+    small = count_queries(client, url)
+
+    for offset in range(5):
+        notices.sync_session(
+            LearningSessionFactory(
+                cohort=world.cohort1, starts_at=NOW + timedelta(days=11 + offset)
+            )
+        )
+
+    assert Notification.objects.count() >= 5 * few > 0
+    assert count_queries(client, url) == small
+    # session, user, roles, the count for the pager, the page of rows (with recipient,
+    # cohort and kind joined), the cohorts for the filter.
+    assert small <= 8
