@@ -225,7 +225,13 @@ def session_rsvp(request, pk):
 def attendance_mark(request, pk, person_pk):
     session = selectors.get_session_for(request.user, pk)
     require(request.user, "sessions_app.mark_attendance", session.cohort)
-    person = get_object_or_404(User, pk=person_pk)
+    # Only the cohort's current team members can be marked: anyone else is a 404.
+    person = get_object_or_404(
+        User.objects.filter(
+            seats__enrolment__cohort_id=session.cohort_id, seats__ended_at__isnull=True
+        ).distinct(),
+        pk=person_pk,
+    )
     error = None
     try:
         services.mark_attendance(
