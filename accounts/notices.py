@@ -14,11 +14,17 @@ ROLE_ADDED = "role_added"
 
 
 def plan_invitation(invitation):
-    """One row per sending: a resend is a new slot, so it is a new message, sent once."""
+    """One row per sending: a resend is a new slot, so it is a new message, sent once.
+    An earlier sending that hasn't gone yet is cancelled, so a double click sends once."""
+    slot = f"send-{invitation.send_count}"
+    ledger.cancel_open(
+        ledger.rows_about(invitation).exclude(slot=slot),
+        gettext_noop("A newer sending of the invitation replaced it."),
+    )
     ledger.plan(
         kind=ROLE_ADDED if invitation.accepted_by_id else INVITATION,
         about=invitation,
-        slot=f"send-{invitation.send_count}",
+        slot=slot,
         due_at=invitation.updated_at,
         to_email=invitation.email,
         recipient=invitation.accepted_by,

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts import notices
 from accounts.models import STAFF_GROUP, Invitation, User
-from cohorts.choices import OrganisationKind
+from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Membership
 from cohorts.services import add_seat
 from portal.permissions import require
@@ -48,6 +48,29 @@ def _validate_target(*, kind, organisation, team_role, enrolment, cohort):
         raise ValidationError(errors)
 
 
+def _holds_role(person, invitation):
+    kind = invitation.kind
+    if kind == Invitation.Kind.STAFF:
+        return person.groups.filter(name=STAFF_GROUP).exists()
+    if kind == Invitation.Kind.FACILITATOR:
+        return invitation.cohort.facilitators.filter(pk=person.pk).exists()
+    if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
+        return invitation.enrolment.seats.current().filter(person=person).exists()
+    return Membership.objects.filter(person=person, organisation=invitation.organisation).exists()
+
+
+def _check_room_on_team(enrolment, team_role):
+    """An invitation to a seat is refused when the seat can't be had (full, or the role taken)."""
+    seats = enrolment.seats.current()
+    size = enrolment.cohort.program.team_size
+    if seats.count() >= size:
+        raise ValidationError(
+            {"enrolment": _("This team already has its %(size)s people.") % {"size": size}}
+        )
+    if team_role == TeamRole.EXECUTIVE_DIRECTOR and seats.filter(role=team_role).exists():
+        raise ValidationError({"team_role": _("This team already has its executive director.")})
+
+
 def grant_role(person, invitation):
     """Give a person what the invitation promises. Safe to repeat."""
     kind = invitation.kind
@@ -77,6 +100,7 @@ def grant_role(person, invitation):
 
 
 def _send(invitation):
+    """Plan the email; a sending still waiting (a double click, a retry) is replaced by it."""
     invitation.send_count += 1
     invitation.updated_at = timezone.now()
     invitation.save(update_fields=["send_count", "updated_at"])
@@ -122,7 +146,10 @@ def invite(
                         "%(email)s already has an invitation waiting, sent on %(date)s. "
                         "Resend or revoke it from the invitations page."
                     )
-                    % {"email": email, "date": existing.created_at.date().isoformat()}
+                    % {
+                        "email": email,
+                        "date": formats.date_format(timezone.localdate(existing.created_at)),
+                    }
                 }
             )
         existing.revoked_at = now
@@ -139,6 +166,12 @@ def invite(
         invited_by=by,
     )
     person = User.objects.filter(email__iexact=email).first()
+    if person is not None and _holds_role(person, invitation):
+        raise ValidationError(
+            {"email": _("%(email)s already has this role: nothing to add.") % {"email": email}}
+        )
+    if person is None and enrolment is not None:
+        _check_room_on_team(enrolment, team_role)
     if person is not None:
         grant_role(person, invitation)
         invitation.accepted_at = now

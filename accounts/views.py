@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -23,7 +24,7 @@ from cohorts.selectors import (
 )
 from notifications import kinds
 from notifications.selectors import my_notifications
-from portal.forms import act_and_report
+from portal.forms import act_and_report, attach_errors
 from sessions_app.selectors import upcoming_for
 from sessions_app.services import feed_for
 
@@ -108,7 +109,7 @@ def invitation_list(request):
     if status not in filters:
         status = "open"
     invitations = Invitation.objects.filter(filters[status]).select_related(
-        "organisation", "cohort", "enrolment__cohort", "invited_by"
+        "organisation", "cohort", "enrolment__cohort", "enrolment__organisation", "invited_by"
     )
     return render(
         request,
@@ -129,7 +130,7 @@ def invitation_create(request):
         try:
             invitation = services.invite(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            attach_errors(form, error)
         else:
             if invitation.accepted_by_id:
                 messages.success(
@@ -143,8 +144,8 @@ def invitation_create(request):
             else:
                 messages.success(
                     request,
-                    _("Invitation sent to %(email)s. The link works for 14 days.")
-                    % {"email": invitation.email},
+                    _("Invitation sent to %(email)s. The link works for %(days)s days.")
+                    % {"email": invitation.email, "days": settings.INVITATION_DAYS},
                 )
             return redirect("accounts:invitation_list")
     return render(request, "accounts/invitation_form.html", {"form": form})
@@ -204,6 +205,9 @@ def invitation_accept(request, key):
             )
         except services.InvitationClosed as closed:
             return render(request, "accounts/invitation_closed.html", {"reason": closed.status})
+        except ValidationError:
+            # The team filled up (or got its executive director) since the invitation went.
+            return render(request, "accounts/invitation_closed.html", {"reason": "team_full"})
         login(request, person, backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(
             request, _("Welcome, %(name)s. Your account is ready.") % {"name": person.full_name}

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -13,7 +15,7 @@ from cohorts.models import (
     default_reminder_offsets,
     format_offsets,
 )
-from portal.forms import PortalFormMixin
+from portal.forms import PortalFormMixin, validate_plausible_date
 
 
 class DateInput(forms.DateInput):
@@ -49,7 +51,11 @@ class ReminderOffsetsField(forms.CharField):
         for part in text.replace(";", ",").split(","):
             token = part.strip().lower().replace(" ", "")
             number, unit = token[:-1], token[-1:]
-            if unit not in OFFSET_UNITS or not number.isdigit() or int(number) < 1:
+            if (
+                unit not in OFFSET_UNITS
+                or not re.fullmatch(r"[0-9]{1,6}", number)
+                or int(number) < 1
+            ):
                 raise ValidationError(
                     _("“%(part)s” isn't a reminder time. Write a number and d, h or m, like 7d.")
                     % {"part": part.strip()}
@@ -163,6 +169,8 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.program = program
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(validate_plausible_date)
         self.fields["ends_on"].required = False
         self.fields["facilitators"].queryset = (
             User.objects.filter(is_active=True)

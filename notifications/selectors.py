@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.db.models import Q
@@ -26,7 +27,7 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
         rows = rows.filter(state=state)
     if kind:
         rows = rows.filter(kind=kind)
-    if cohort.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", cohort):
         rows = rows.filter(cohort_id=int(cohort))
     if recipient:
         rows = rows.filter(

@@ -241,6 +241,8 @@ def _prepare(pk, token):
         reason = gettext_noop("The object it was about no longer exists.") if obj is None else None
         if reason is None and row.recipient is not None and not row.recipient.is_active:
             reason = gettext_noop("The person's account is closed.")
+        if reason is None and row.recipient and row.to_email != row.recipient.email.lower():
+            reason = gettext_noop("The person's email address changed since it was planned.")
         if reason is None and is_muted(row.to_email, row.kind):
             reason = gettext_noop("The person turned this kind of message off.")
         if reason is None:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,7 +19,9 @@ def outbox(request):
     if not (roles.staff or roles.facilitator):
         raise PermissionDenied
     filters = {
-        name: request.GET.get(name, "").strip() for name in ("state", "kind", "cohort", "recipient")
+        # NUL can't reach PostgreSQL in a text comparison: drop it with the whitespace.
+        name: request.GET.get(name, "").replace("\x00", "").strip()
+        for name in ("state", "kind", "cohort", "recipient")
     }
     rows = selectors.filtered_outbox(request.user, **filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -49,7 +52,10 @@ def send_again(request, pk):
         messages.success(
             request, _("The message to %(email)s is back in the queue.") % {"email": row.to_email}
         )
-    return redirect(request.POST.get("next") or "notifications:outbox")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "notifications:outbox"
+    return redirect(back)
 
 
 def preferences(request):

@@ -4,9 +4,12 @@ Django 5.2 already ties each error to its field (aria-describedby, aria-invalid)
 templates add the GOV.UK error summary (components/error_summary.html).
 """
 
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalFormMixin:
@@ -19,6 +22,30 @@ class PortalFormMixin:
         self.helper.disable_csrf = True
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def validate_plausible_date(value):
+    """Programs run in this century: a year like 0001 or 9999 is a typing slip, and would
+    overflow the time arithmetic further on."""
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(
+            _("Choose a date between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST.year, "latest": LATEST.year},
+            code="implausible_date",
+        )
+
+
+def attach_errors(form, error):
+    """Put a service's ValidationError on the form: on its field when the form has that
+    field, else at the top of the form — never a crash for a field the form lacks."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def run_service(form, action):
     """Call a service for a valid form. Its ValidationError lands on the form, so the page
     shows it and nothing typed is lost. Returns the service's result, or None."""
@@ -27,7 +54,7 @@ def run_service(form, action):
     try:
         return action()
     except ValidationError as error:
-        form.add_error(None, error)
+        attach_errors(form, error)
         return None
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
 from cohorts.forms import DateInput
-from portal.forms import PortalFormMixin
+from portal.forms import PortalFormMixin, validate_plausible_date
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, WEEKLY, plan_series, to_utc
 
@@ -67,7 +67,11 @@ class SeriesForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form)
         initial=_("Learning session"),
         help_text=_("Each session gets its number after the title."),
     )
-    first_date = forms.DateField(label=_("Date of the first session"), widget=DateInput())
+    first_date = forms.DateField(
+        label=_("Date of the first session"),
+        widget=DateInput(),
+        validators=[validate_plausible_date],
+    )
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     time_zone = TimeZoneField(
@@ -154,7 +158,9 @@ class SessionForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form
     """One extra session."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=[validate_plausible_date]
+    )
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     time_zone = TimeZoneField(label=_("In time zone"))
@@ -214,7 +220,9 @@ class DetailsForm(PortalFormMixin, PlaceFieldsMixin, forms.ModelForm):
 
 
 class RescheduleForm(PortalFormMixin, forms.Form):
-    date = forms.DateField(label=_("New date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("New date"), widget=DateInput(), validators=[validate_plausible_date]
+    )
     start_time = forms.TimeField(label=_("New start time"), widget=TimeInput())
     time_zone = TimeZoneField(label=_("In time zone"))
     reason = forms.CharField(

@@ -197,7 +197,7 @@ def register():
                 CANCELLED,
                 _("Session cancelled"),
                 _("When a session you take part in is cancelled."),
-                kinds.always_applies,
+                _still_in_cohort,
             ),
         ],
         context=_context,

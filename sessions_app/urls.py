@@ -30,6 +30,6 @@ urlpatterns = [
         name="material_delete",
     ),
     path("sessions/<int:pk>/calendar.ics", views.session_ics, name="session_ics"),
-    path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("calendar/<slug:token>.ics", views.feed, name="feed"),
     path("profile/calendar/", views.feed_manage, name="feed_manage"),
 ]
