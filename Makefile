@@ -39,6 +39,7 @@ demo: $(STAMP)
 	PORT=$(PORT) scripts/demo.sh
 
 run: $(STAMP)
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
