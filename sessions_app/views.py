@@ -22,7 +22,7 @@ from sessions_app.forms import (
     SeriesForm,
     SessionForm,
 )
-from sessions_app.models import Attendance, CalendarFeed, LearningSession
+from sessions_app.models import Attendance, CalendarFeed
 
 
 def _warn(request, warnings):
@@ -143,9 +143,10 @@ def session_detail(request, pk):
 def session_edit(request, pk):
     session = selectors.get_session_for(request.user, pk)
     require(request.user, "sessions_app.schedule", session.cohort)
-    form = DetailsForm(request.POST or None, instance=session)
+    # The form gets its own copy: validating writes the typed values onto its instance,
+    # and the service compares them with the session as it is stored.
+    form = DetailsForm(request.POST or None, instance=selectors.get_session_for(request.user, pk))
     if request.method == "POST" and form.is_valid():
-        session = LearningSession.objects.get(pk=session.pk)
         services.update_session(session, by=request.user, **form.cleaned_data)
         messages.success(request, _("The session is saved."))
         _warn(request, _warnings_for(session))
