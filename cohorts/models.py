@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -67,6 +68,30 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("cohorts:organisation_detail", args=[self.pk])
+
+    def clean(self):
+        """An organisation keeps its kind while it holds a place of that kind: an enrolled
+        organisation turned partner would give its team partner scope, and an assigned partner
+        turned grantee would sit in cohorts as a partner that is not one."""
+        if self.pk is None:
+            return
+        if self.kind != OrganisationKind.STATE_GRANTEE and self.enrolments.exists():
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "This organisation is enrolled in a cohort, so it stays a state grantee."
+                    )
+                }
+            )
+        if self.kind != OrganisationKind.PLANNING_PARTNER and self.partner_cohorts.exists():
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "This organisation is a planning partner of a cohort, so it stays a "
+                        "planning partner. Take it off those cohorts first."
+                    )
+                }
+            )
 
     @property
     def default_time_zone(self):

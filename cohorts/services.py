@@ -242,4 +242,6 @@ def replace_seat(seat, *, person, role, by):
 
 @transaction.atomic
 def save_organisation(organisation, *, by):
+    """Create or update an organisation. Its kind can't change while it is enrolled or an
+    assigned partner: that rule is Organisation.clean(), so the admin refuses it too."""
     return _save_checked(organisation, by=by, perm="cohorts.manage_organisations")
