@@ -1,10 +1,14 @@
 from django.contrib import admin
 
 from notifications.models import MutedKind, Notification
+from portal.admin import SuperuserChangesAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SuperuserChangesAdmin):
+    """The ledger changes through its services (the Outbox sends a row again): an edit here
+    could readdress a message, an invitation's link with it, so staff only look."""
+
     list_display = ["kind", "to_email", "state", "due_at", "sent_at", "attempts"]
     list_filter = ["state", "kind"]
     search_fields = ["to_email"]

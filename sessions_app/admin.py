@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from portal.admin import SecretFieldsAdmin, SuperuserChangesAdmin
 from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
 
 
@@ -38,7 +39,15 @@ class MaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(SuperuserChangesAdmin, SecretFieldsAdmin):
+    """A feed's address is its token: only a superuser sees it, and nobody opens it from here.
+    A person makes their feed on their profile, so none is added here."""
+
     list_display = ["person", "created_at"]
     raw_id_fields = ["person"]
     readonly_fields = ["token"]
+    secret_fields = ["token"]
+    view_on_site = False
+
+    def has_add_permission(self, request):
+        return False
