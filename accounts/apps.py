@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and invitations")
 
     def ready(self):
-        from accounts import notices
+        from accounts import receivers
+        from accounts.models import User
 
-        notices.register()
+        pre_save.connect(receivers.remember_email, sender=User, dispatch_uid="remember_email")
+        post_save.connect(
+            receivers.announce_email_change, sender=User, dispatch_uid="announce_email_change"
+        )

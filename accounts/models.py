@@ -15,7 +15,18 @@ from cohorts.choices import TeamRole
 STAFF_GROUP = "Alliance staff"
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def staff(self):
+        """Alliance staff, defined once: superusers and members of the staff group."""
+        return self.filter(
+            models.Q(is_superuser=True)
+            | models.Q(
+                pk__in=User.groups.through.objects.filter(group__name=STAFF_GROUP).values("user")
+            )
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):
@@ -73,12 +84,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Alliance staff is a group, not a flag: membership is granted by invitation."""
         if self.is_superuser:
             return True
-        return self.groups.filter(name=STAFF_GROUP).exists()
+        return type(self).objects.staff().filter(pk=self.pk).exists()
 
     @property
     def is_staff(self):
         """Django's admin and its helpers ask for is_staff: it means Alliance staff here."""
         return self.is_active and self.is_alliance_staff
+
+
+class InvitationQuerySet(models.QuerySet):
+    def unused(self):
+        """Neither accepted nor revoked (at most one per address: a database constraint)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def open(self):
+        """Unused and not expired: the link still works."""
+        return self.unused().filter(expires_at__gt=timezone.now())
+
+    def expired(self):
+        return self.unused().filter(expires_at__lte=timezone.now())
 
 
 def new_invitation_key():
@@ -153,6 +177,8 @@ class Invitation(models.Model):
         related_name="invitations_accepted",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts import notices
+from accounts import hooks
 from accounts.models import STAFF_GROUP, Invitation, User
+from cohorts import hooks as cohort_hooks
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Membership
 from cohorts.services import add_seat
 from portal.permissions import require
-from sessions_app import notices as session_notices
 
 
 class InvitationClosed(Exception):
@@ -51,7 +51,7 @@ def _validate_target(*, kind, organisation, team_role, enrolment, cohort):
 def _holds_role(person, invitation):
     kind = invitation.kind
     if kind == Invitation.Kind.STAFF:
-        return person.groups.filter(name=STAFF_GROUP).exists()
+        return User.objects.staff().filter(pk=person.pk).exists()
     if kind == Invitation.Kind.FACILITATOR:
         return invitation.cohort.facilitators.filter(pk=person.pk).exists()
     if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
@@ -82,7 +82,7 @@ def grant_role(person, invitation):
         )
     if kind == Invitation.Kind.PARTNER:
         for cohort in invitation.organisation.partner_cohorts.all():
-            session_notices.sync_cohort(cohort)
+            cohort_hooks.people_changed.announce(cohort=cohort)
     if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
         if not invitation.enrolment.seats.current().filter(person=person).exists():
             add_seat(
@@ -94,7 +94,7 @@ def grant_role(person, invitation):
             )
     elif kind == Invitation.Kind.FACILITATOR:
         invitation.cohort.facilitators.add(person)
-        session_notices.sync_cohort(invitation.cohort)
+        cohort_hooks.people_changed.announce(cohort=invitation.cohort)
     elif kind == Invitation.Kind.STAFF:
         person.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
 
@@ -104,7 +104,7 @@ def _send(invitation):
     invitation.send_count += 1
     invitation.updated_at = timezone.now()
     invitation.save(update_fields=["send_count", "updated_at"])
-    notices.plan_invitation(invitation)
+    hooks.invitation_sent.announce(invitation=invitation)
 
 
 @transaction.atomic
@@ -135,9 +135,7 @@ def invite(
         cohort=cohort,
     )
     now = timezone.now()
-    open_invitations = Invitation.objects.select_for_update().filter(
-        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    )
+    open_invitations = Invitation.objects.unused().select_for_update().filter(email__iexact=email)
     for existing in open_invitations:
         if existing.expires_at > now:
             raise ValidationError(
@@ -202,7 +200,7 @@ def revoke_invitation(invitation, *, by):
     if not invitation.revoked_at:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        notices.invitation_revoked(invitation)
+        hooks.invitation_revoked.announce(invitation=invitation)
     return invitation
 
 

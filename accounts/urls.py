@@ -5,7 +5,6 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("profile/", views.profile, name="profile"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),

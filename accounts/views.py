@@ -3,9 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -14,64 +12,7 @@ from accounts import services
 from accounts.forms import AcceptInvitationForm, InvitationForm, ProfileForm
 from accounts.models import Invitation
 from accounts.timezones import DEFAULT_TIME_ZONE
-from cohorts.choices import CohortStatus
-from cohorts.models import Cohort
-from cohorts.selectors import (
-    facilitated_cohorts,
-    my_team_enrolments,
-    partnered_cohorts,
-    roles_for,
-)
-from notifications import kinds
-from notifications.selectors import my_notifications
 from portal.forms import act_and_report, attach_errors
-from sessions_app.selectors import upcoming_for
-from sessions_app.services import feed_for
-
-with_team_count = Count("enrolments", distinct=True)
-
-
-def home(request):
-    """One section for each role the person holds."""
-    user = request.user
-    roles = roles_for(user)
-    context = {"roles": roles, "upcoming": upcoming_for(user)}
-    if roles.staff:
-        context["staff_cohorts"] = (
-            Cohort.objects.exclude(status=CohortStatus.COMPLETED)
-            .select_related("program")
-            .annotate(team_count=with_team_count)
-            .order_by("starts_on")
-        )
-        context["open_invitations"] = Invitation.objects.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).count()
-    if roles.facilitator:
-        context["facilitated"] = facilitated_cohorts(user).annotate(team_count=with_team_count)
-    if roles.partner:
-        context["partnered"] = partnered_cohorts(user).annotate(team_count=with_team_count)
-    if roles.team:
-        context["teams"] = my_team_enrolments(user)
-    return render(request, "accounts/home.html", context)
-
-
-def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
-        return redirect("accounts:profile")
-    upcoming, _recent = my_notifications(request.user, limit=3)
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "feed": feed_for(request.user),
-            "upcoming_mail": upcoming,
-            "kind_labels": dict(kinds.choices()),
-        },
-    )
 
 
 @login_not_required
@@ -98,17 +39,17 @@ def _staff_only(request):
 def invitation_list(request):
     _staff_only(request)
     status = request.GET.get("status", "open")
-    now = timezone.now()
+    invitations = Invitation.objects.all()
     filters = {
-        "open": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now),
-        "accepted": Q(accepted_at__isnull=False),
-        "expired": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now),
-        "revoked": Q(revoked_at__isnull=False),
-        "all": Q(),
+        "open": invitations.open(),
+        "accepted": invitations.filter(accepted_at__isnull=False),
+        "expired": invitations.expired(),
+        "revoked": invitations.filter(revoked_at__isnull=False),
+        "all": invitations,
     }
     if status not in filters:
         status = "open"
-    invitations = Invitation.objects.filter(filters[status]).select_related(
+    invitations = filters[status].select_related(
         "organisation", "cohort", "enrolment__cohort", "enrolment__organisation", "invited_by"
     )
     return render(

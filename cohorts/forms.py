@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAFF_GROUP, User
+from accounts.models import User
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import (
     OFFSET_UNITS,
@@ -174,8 +174,10 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
         self.fields["ends_on"].required = False
         self.fields["facilitators"].queryset = (
             User.objects.filter(is_active=True)
-            .filter(Q(facilitated_cohorts__isnull=False) | Q(groups__name=STAFF_GROUP))
-            .distinct()
+            .filter(
+                Q(pk__in=Cohort.facilitators.through.objects.values("user"))
+                | Q(pk__in=User.objects.staff().values("pk"))
+            )
             .order_by("full_name")
         )
 

@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -98,6 +99,12 @@ class Organisation(models.Model):
         return STATE_TIME_ZONES.get(self.state)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def in_partners(self):
+        """Memberships of planning-partner organisations (they give partner scope)."""
+        return self.filter(organisation__kind=OrganisationKind.PLANNING_PARTNER)
+
+
 class Membership(models.Model):
     """A person in an organisation, with the role they hold there."""
 
@@ -109,6 +116,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=TeamRole, default=TeamRole.MEMBER)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -176,6 +185,52 @@ class Program(models.Model):
         return [labels[role] for role in self.required_roles if role in labels]
 
 
+class TakingPart(models.TextChoices):
+    """The three ways a person takes part in a cohort."""
+
+    TEAM = "team", _("team member")
+    FACILITATOR = "facilitator", _("facilitator")
+    PARTNER = "partner", _("planning partner")
+
+
+ALL_WAYS = tuple(TakingPart)
+
+
+def _taking_part_links(ways):
+    """Who takes part in which cohort, written once: for each way, the rows that link a person
+    to a cohort, the column naming the person and the column naming the cohort."""
+    links = {
+        TakingPart.TEAM: (Seat.objects.current(), "person", "enrolment__cohort"),
+        TakingPart.FACILITATOR: (Cohort.facilitators.through.objects.all(), "user", "cohort"),
+        TakingPart.PARTNER: (
+            Membership.objects.in_partners(),
+            "person",
+            "organisation__partner_cohorts",
+        ),
+    }
+    return [links[way] for way in ways]
+
+
+class CohortQuerySet(models.QuerySet):
+    def taking_part(self, person, ways=ALL_WAYS):
+        """The cohorts a person takes part in: on a team (a current seat), as a facilitator, or
+        as a member of an assigned planning partner."""
+        condition = Q()
+        for rows, person_column, cohort_column in _taking_part_links(ways):
+            condition |= Q(pk__in=rows.filter(**{person_column: person}).values(cohort_column))
+        return self.filter(condition)
+
+    def people(self, ways=ALL_WAYS):
+        """Everyone who takes part in these cohorts (active accounts only)."""
+        cohorts = self.values("pk")
+        condition = Q()
+        for rows, person_column, cohort_column in _taking_part_links(ways):
+            condition |= Q(
+                pk__in=rows.filter(**{f"{cohort_column}__in": cohorts}).values(person_column)
+            )
+        return get_user_model().objects.filter(condition, is_active=True)
+
+
 class Cohort(models.Model):
     """One run of a program, with its dates, facilitators and planning partners."""
 
@@ -214,6 +269,8 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = CohortQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
@@ -230,11 +287,20 @@ class Cohort(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cohorts:cohort_detail", args=[self.pk])
+        return reverse("dashboard:cohort_detail", args=[self.pk])
 
     @staticmethod
     def default_end(program, starts_on):
         return starts_on + relativedelta(months=program.months)
+
+    def people(self, ways=ALL_WAYS):
+        return Cohort.objects.filter(pk=self.pk).people(ways)
+
+    def has_person(self, person, ways=ALL_WAYS):
+        return (
+            person.is_authenticated
+            and Cohort.objects.filter(pk=self.pk).taking_part(person, ways).exists()
+        )
 
 
 class Enrolment(models.Model):
@@ -266,6 +332,9 @@ class Enrolment(models.Model):
 class SeatQuerySet(models.QuerySet):
     def current(self):
         return self.filter(ended_at__isnull=True)
+
+    def held_by(self, person):
+        return self.current().filter(person=person)
 
 
 class Seat(models.Model):

@@ -8,8 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from cohorts.choices import OrganisationKind, TeamRole
-from cohorts.models import Cohort, Enrolment, Membership, Organisation, Program, Seat
+from cohorts.choices import TeamRole
+from cohorts.models import (
+    Cohort,
+    Enrolment,
+    Membership,
+    Organisation,
+    Program,
+    Seat,
+    TakingPart,
+)
+from cohorts.rules import is_alliance_staff
 
 
 @dataclass(frozen=True)
@@ -24,48 +33,28 @@ class Roles:
 
 
 def roles_for(user):
-    """Every role a person holds, read from data in one query."""
+    """Every role a person holds, read from data in one query. A view asks once per request
+    (request.roles, set by cohorts.middleware); selectors only need `user.is_alliance_staff`."""
     if not user.is_authenticated:
         return Roles()
-    cached = getattr(user, "_portal_roles", None)
-    if cached is not None:
-        return cached
     flags = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            is_staff_member=Exists(
-                User.groups.through.objects.filter(
-                    user_id=OuterRef("pk"), group__name="Alliance staff"
-                )
-            ),
+            is_staff_member=Exists(User.objects.staff().filter(pk=OuterRef("pk"))),
             is_facilitator=Exists(
                 Cohort.facilitators.through.objects.filter(user_id=OuterRef("pk"))
             ),
-            is_partner=Exists(
-                Membership.objects.filter(
-                    person_id=OuterRef("pk"),
-                    organisation__kind=OrganisationKind.PLANNING_PARTNER,
-                )
-            ),
-            is_team=Exists(Seat.objects.current().filter(person_id=OuterRef("pk"))),
+            is_partner=Exists(Membership.objects.in_partners().filter(person_id=OuterRef("pk"))),
+            is_team=Exists(Seat.objects.held_by(OuterRef("pk"))),
         )
-        .values("is_superuser", "is_staff_member", "is_facilitator", "is_partner", "is_team")
+        .values("is_staff_member", "is_facilitator", "is_partner", "is_team")
         .get()
     )
-    roles = Roles(
-        staff=flags["is_superuser"] or flags["is_staff_member"],
+    return Roles(
+        staff=flags["is_staff_member"],
         facilitator=flags["is_facilitator"],
         partner=flags["is_partner"],
         team=flags["is_team"],
-    )
-    user._portal_roles = roles
-    user.is_alliance_staff = roles.staff
-    return roles
-
-
-def _partner_organisations(user):
-    return Organisation.objects.filter(
-        kind=OrganisationKind.PLANNING_PARTNER, memberships__person=user
     )
 
 
@@ -73,7 +62,7 @@ def _partner_organisations(user):
 
 
 def programs_for(user):
-    if roles_for(user).staff:
+    if is_alliance_staff(user):
         return Program.objects.annotate(cohort_count=Count("cohorts"))
     visible = cohorts_for(user).values("pk")
     return (
@@ -91,15 +80,11 @@ def get_program_for(user, pk):
 
 
 def cohorts_for(user):
+    """Staff see every cohort; everyone else the cohorts they take part in."""
     qs = Cohort.objects.select_related("program")
-    if roles_for(user).staff:
+    if is_alliance_staff(user):
         return qs
-    visible = (
-        Q(facilitators=user)
-        | Q(partners__in=_partner_organisations(user))
-        | Q(enrolments__seats__person=user, enrolments__seats__ended_at__isnull=True)
-    )
-    return qs.filter(pk__in=Cohort.objects.filter(visible).values("pk"))
+    return qs.taking_part(user)
 
 
 def get_cohort_for(user, pk):
@@ -107,13 +92,11 @@ def get_cohort_for(user, pk):
 
 
 def facilitated_cohorts(user):
-    return Cohort.objects.filter(facilitators=user).select_related("program")
+    return Cohort.objects.taking_part(user, (TakingPart.FACILITATOR,)).select_related("program")
 
 
 def partnered_cohorts(user):
-    return Cohort.objects.filter(
-        pk__in=Cohort.objects.filter(partners__in=_partner_organisations(user)).values("pk")
-    ).select_related("program")
+    return Cohort.objects.taking_part(user, (TakingPart.PARTNER,)).select_related("program")
 
 
 def current_seats(queryset=None):
@@ -132,15 +115,15 @@ def cohort_teams(cohort):
 
 
 def enrolments_for(user):
+    """Facilitators and assigned partners see every team of their cohorts; a team member
+    sees their own team."""
     qs = Enrolment.objects.select_related("organisation", "cohort", "cohort__program")
-    if roles_for(user).staff:
+    if is_alliance_staff(user):
         return qs
-    visible = (
-        Q(cohort__facilitators=user)
-        | Q(cohort__partners__in=_partner_organisations(user))
-        | Q(seats__person=user, seats__ended_at__isnull=True)
+    led = Cohort.objects.taking_part(user, (TakingPart.FACILITATOR, TakingPart.PARTNER))
+    return qs.filter(
+        Q(cohort__in=led.values("pk")) | Q(pk__in=Seat.objects.held_by(user).values("enrolment"))
     )
-    return qs.filter(pk__in=Enrolment.objects.filter(visible).values("pk"))
 
 
 def get_enrolment_for(user, pk):
@@ -149,7 +132,7 @@ def get_enrolment_for(user, pk):
 
 def my_team_enrolments(user):
     return (
-        Enrolment.objects.filter(seats__person=user, seats__ended_at__isnull=True)
+        Enrolment.objects.filter(pk__in=Seat.objects.held_by(user).values("enrolment"))
         .select_related("organisation", "cohort", "cohort__program")
         .prefetch_related(Prefetch("seats", queryset=current_seats(), to_attr="current_seats"))
         .order_by("-cohort__starts_on")
@@ -164,17 +147,19 @@ def seat_history(enrolment):
 
 
 def organisations_for(user):
+    """A person's own organisations; the teams of the cohorts they lead; the planning
+    partners of the cohorts they take part in."""
     qs = Organisation.objects.all()
-    if roles_for(user).staff:
+    if is_alliance_staff(user):
         return qs
+    mine = Cohort.objects.taking_part(user).values("pk")
+    led = Cohort.objects.taking_part(user, (TakingPart.FACILITATOR, TakingPart.PARTNER))
     visible = (
-        Q(memberships__person=user)
-        | Q(enrolments__cohort__facilitators=user)
-        | Q(enrolments__cohort__partners__in=_partner_organisations(user))
-        # The planning partners of the cohorts a person takes part in.
-        | Q(partner_cohorts__in=cohorts_for(user).values("pk"))
+        Q(pk__in=Membership.objects.filter(person=user).values("organisation"))
+        | Q(pk__in=Enrolment.objects.filter(cohort__in=led.values("pk")).values("organisation"))
+        | Q(pk__in=Cohort.partners.through.objects.filter(cohort__in=mine).values("organisation"))
     )
-    return qs.filter(pk__in=Organisation.objects.filter(visible).values("pk"))
+    return qs.filter(visible)
 
 
 def get_organisation_for(user, pk):

@@ -5,24 +5,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts import hooks
 from cohorts.choices import CohortStatus, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Membership, Seat
 from cohorts.selectors import cohort_teams, readiness
 from portal.permissions import require
-from sessions_app import notices
 
 # Programs ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def save_program(program, *, by):
-    """Save a program; cohorts that use its reminder times get their reminders re-planned."""
+    """Save a program; the apps that plan from it (reminders, check-ins) are told."""
     _save_checked(program, by=by, perm="cohorts.manage_programs")
-    following = program.cohorts.filter(reminder_offsets__isnull=True).exclude(
-        status=CohortStatus.COMPLETED
-    )
-    for cohort in following:
-        notices.sync_cohort(cohort)
+    hooks.program_saved.announce(program=program)
     return program
 
 
@@ -46,7 +42,7 @@ def save_cohort(cohort, *, by, facilitators, partners):
     cohort.save()
     cohort.facilitators.set(facilitators)
     cohort.partners.set(partners)
-    notices.sync_cohort(cohort)
+    hooks.cohort_saved.announce(cohort=cohort)
     return cohort
 
 
@@ -74,6 +70,7 @@ def complete_cohort(cohort, *, by):
         raise ValidationError(_("Only an active cohort can be marked completed."))
     cohort.status = CohortStatus.COMPLETED
     cohort.save(update_fields=["status"])
+    hooks.cohort_completed.announce(cohort=cohort)
     return cohort
 
 
@@ -170,7 +167,7 @@ def add_seat(enrolment, *, person, role, by, check_permission=True):
         person=person, organisation=enrolment.organisation, defaults={"role": role}
     )
     seat = Seat.objects.create(enrolment=enrolment, person=person, role=role)
-    notices.sync_cohort(enrolment.cohort)
+    hooks.people_changed.announce(cohort=enrolment.cohort)
     return seat
 
 
@@ -197,7 +194,7 @@ def end_seat(seat, *, by):
     seat.ended_at = timezone.now()
     seat.ended_by = by
     seat.save(update_fields=["ended_at", "ended_by"])
-    notices.sync_cohort(enrolment.cohort)
+    hooks.people_changed.announce(cohort=enrolment.cohort)
     return seat
 
 
@@ -233,7 +230,7 @@ def replace_seat(seat, *, person, role, by):
         person=person, organisation=enrolment.organisation, defaults={"role": role}
     )
     new_seat = Seat.objects.create(enrolment=enrolment, person=person, role=role, started_at=now)
-    notices.sync_cohort(enrolment.cohort)
+    hooks.people_changed.announce(cohort=enrolment.cohort)
     return new_seat
 
 

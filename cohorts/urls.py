@@ -11,7 +11,6 @@ urlpatterns = [
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("programs/<int:pk>/cohorts/new/", views.cohort_create, name="cohort_create"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
-    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("cohorts/<int:pk>/start/", views.cohort_start, name="cohort_start"),
     path("cohorts/<int:pk>/complete/", views.cohort_complete, name="cohort_complete"),

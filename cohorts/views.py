@@ -9,7 +9,6 @@ from cohorts.choices import OrganisationKind
 from cohorts.forms import CohortForm, EnrolForm, OrganisationForm, ProgramForm, SeatForm
 from portal.forms import act_and_report, run_service
 from portal.permissions import require
-from sessions_app.selectors import attendance_summary
 
 # Programs ------------------------------------------------------------------------------------
 
@@ -60,30 +59,6 @@ def cohort_list(request):
         .order_by("status", "-starts_on")
     )
     return render(request, "cohorts/cohort_list.html", {"cohorts": cohorts})
-
-
-def cohort_detail(request, pk):
-    user = request.user
-    cohort = selectors.get_cohort_for(user, pk)
-    teams = list(selectors.cohort_teams(cohort))
-    context = {
-        "cohort": cohort,
-        "teams": teams,
-        "facilitators": list(cohort.facilitators.all()),
-        "partners": list(cohort.partners.all()),
-        "can_manage": user.has_perm("cohorts.manage_cohort", cohort),
-        "my_team_ids": {
-            t.pk for t in teams if any(s.person_id == user.pk for s in t.current_seats)
-        },
-        "opens_every_team": selectors.enrolments_for(user).filter(cohort=cohort).count()
-        == len(teams),
-    }
-    if context["can_manage"]:
-        context["checks"] = selectors.readiness(cohort, teams)
-        context["ready"] = all(check.ok for check in context["checks"])
-    if user.has_perm("sessions_app.mark_attendance", cohort):
-        context["held"], context["attendance"] = attendance_summary(cohort, teams)
-    return render(request, "cohorts/cohort_detail.html", context)
 
 
 def _cohort_form(request, program, cohort=None):

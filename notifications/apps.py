@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from accounts import hooks
+        from notifications import (
+            checks,  # noqa: F401 — registers the send-limits check
+            invitations,
+            services,
+        )
+
+        invitations.register()
+        hooks.email_changed.subscribe(services.readdress)

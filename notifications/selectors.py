@@ -5,16 +5,17 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cohorts.selectors import roles_for
+from cohorts.models import Cohort, TakingPart
+from cohorts.rules import is_alliance_staff
 from notifications.models import MutedKind, Notification
 
 
 def outbox_for(user):
     """Staff see every message; facilitators those of their own cohorts; others none."""
     rows = Notification.objects.select_related("recipient", "cohort", "content_type")
-    if roles_for(user).staff:
+    if is_alliance_staff(user):
         return rows
-    return rows.filter(cohort__facilitators=user)
+    return rows.filter(cohort__in=Cohort.objects.taking_part(user, (TakingPart.FACILITATOR,)))
 
 
 def get_outbox_row_for(user, pk):

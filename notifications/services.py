@@ -35,6 +35,15 @@ def rows_about(obj, kind=None):
     return rows.filter(kind=kind) if kind else rows
 
 
+def rows_about_any(objects, kind=None):
+    """The rows about any object of a queryset (of one model)."""
+    rows = Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(objects.model),
+        object_id__in=objects.values("pk"),
+    )
+    return rows.filter(kind=kind) if kind else rows
+
+
 def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, payload=None):
     """Plan one message, or move the planned one with the same key. Never a second copy.
 
@@ -86,6 +95,32 @@ def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, pa
     row.updated_at = now
     row.save()
     return row
+
+
+def readdress(*, person, old_email):
+    """A person's address changed: their messages still to come go to the new one at once.
+
+    A claimed row not yet rendered is re-addressed too (rendering reads the row under lock);
+    one already rendered goes to the address that was right when it was rendered.
+    """
+    new_email = person.email.lower()
+    rows = Notification.objects.select_for_update().filter(
+        recipient=person, to_email=old_email.lower(), state__in=OPEN_STATES
+    )
+    for row in rows:
+        taken = Notification.objects.filter(
+            kind=row.kind,
+            content_type_id=row.content_type_id,
+            object_id=row.object_id,
+            to_email=new_email,
+            slot=row.slot,
+        ).exists()
+        if taken:
+            _cancel(row, gettext_noop("The person's email address changed since it was planned."))
+            continue
+        row.to_email = new_email
+        row.updated_at = timezone.now()
+        row.save(update_fields=["to_email", "updated_at"])
 
 
 def dispatch_soon():

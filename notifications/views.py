@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cohorts.selectors import cohorts_for, roles_for
+from cohorts.selectors import cohorts_for, facilitated_cohorts
 from notifications import kinds, selectors, services
 from notifications.models import Notification
 
 
 def outbox(request):
-    roles = roles_for(request.user)
+    roles = request.roles
     if not (roles.staff or roles.facilitator):
         raise PermissionDenied
     filters = {
@@ -25,7 +25,7 @@ def outbox(request):
     }
     rows = selectors.filtered_outbox(request.user, **filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    cohorts = cohorts_for(request.user) if roles.staff else request.user.facilitated_cohorts.all()
+    cohorts = cohorts_for(request.user) if roles.staff else facilitated_cohorts(request.user)
     return render(
         request,
         "notifications/outbox.html",

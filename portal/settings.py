@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "cohorts.apps.CohortsConfig",
     "sessions_app.apps.SessionsAppConfig",
     "notifications.apps.NotificationsConfig",
+    "dashboard.apps.DashboardConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cohorts.middleware.RolesMiddleware",
     "accounts.middleware.PersonPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
-from cohorts.choices import OrganisationKind
+from cohorts import hooks
+from cohorts.choices import CohortStatus
 from notifications import kinds
 from notifications import services as ledger
 from sessions_app.calendar import build_calendar
@@ -44,25 +43,9 @@ def slot_for(minutes):
     return f"before-{minutes}m"
 
 
-def recipients(cohort):
-    """Everyone a cohort's sessions concern: team members, facilitators, assigned partners."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(seats__enrolment__cohort=cohort, seats__ended_at__isnull=True)
-            | Q(facilitated_cohorts=cohort)
-            | Q(
-                memberships__organisation__partner_cohorts=cohort,
-                memberships__organisation__kind=OrganisationKind.PLANNING_PARTNER,
-            )
-        )
-        .distinct()
-    )
-
-
 def sync_session(session, people=None):
     """Make the planned reminders of one session match who should get them, and when."""
-    people = list(recipients(session.cohort)) if people is None else people
+    people = list(session.cohort.people()) if people is None else people
     rows = ledger.rows_about(session, REMINDER)
     if session.is_cancelled:
         ledger.cancel_open(rows, gettext_noop("The session was cancelled."))
@@ -80,6 +63,7 @@ def sync_session(session, people=None):
                 to_email=person.email,
                 recipient=person,
                 cohort=session.cohort,
+                payload={"minutes": minutes},
             )
     stale = [row.pk for row in rows if (row.to_email, row.slot) not in wanted]
     ledger.cancel_open(
@@ -87,19 +71,40 @@ def sync_session(session, people=None):
     )
 
 
-def sync_cohort(cohort):
-    """After team, facilitator or partner changes: re-plan every upcoming session."""
-    people = list(recipients(cohort))
-    upcoming = cohort.learning_sessions.filter(
+def _upcoming(cohort):
+    return cohort.learning_sessions.filter(
         status=LearningSession.Status.SCHEDULED, starts_at__gt=timezone.now()
     )
-    for session in upcoming:
+
+
+def sync_cohort(*, cohort):
+    """After team, facilitator, partner or reminder-time changes: re-plan every upcoming
+    session (cohorts announce these changes: cohorts/hooks.py)."""
+    people = list(cohort.people())
+    for session in _upcoming(cohort):
         sync_session(session, people)
+
+
+def sync_program(*, program):
+    """A program's reminder times changed: re-plan the cohorts that use them."""
+    following = program.cohorts.filter(reminder_offsets__isnull=True).exclude(
+        status=CohortStatus.COMPLETED
+    )
+    for cohort in following:
+        sync_cohort(cohort=cohort)
+
+
+def cohort_completed(*, cohort):
+    """A completed cohort meets no more: the reminders of the sessions it still has go."""
+    ledger.cancel_open(
+        ledger.rows_about_any(_upcoming(cohort), REMINDER),
+        gettext_noop("The cohort was completed."),
+    )
 
 
 def _notice(session, kind, slot, payload):
     now = timezone.now()
-    for person in recipients(session.cohort):
+    for person in session.cohort.people():
         ledger.plan(
             kind=kind,
             about=session,
@@ -141,7 +146,7 @@ def _lock(session):
 
 
 def _still_in_cohort(row, session):
-    if row.recipient and not recipients(session.cohort).filter(pk=row.recipient_id).exists():
+    if row.recipient and not session.cohort.people().filter(pk=row.recipient_id).exists():
         return gettext_noop("The person is no longer part of this cohort.")
     return None
 
@@ -151,8 +156,7 @@ def _reminder_applies(row, session):
         return gettext_noop("The session was cancelled.")
     if session.starts_at <= timezone.now():
         return gettext_noop("The session has already started.")
-    minutes = int(row.slot.removeprefix("before-").removesuffix("m"))
-    if due_for(session, minutes) != row.due_at:
+    if due_for(session, row.payload["minutes"]) != row.due_at:
         return gettext_noop("The session moved; this reminder was not re-planned.")
     return _still_in_cohort(row, session)
 
@@ -179,6 +183,10 @@ def _calendar(row, session):
 
 
 def register():
+    hooks.people_changed.subscribe(sync_cohort)
+    hooks.cohort_saved.subscribe(sync_cohort)
+    hooks.program_saved.subscribe(sync_program)
+    hooks.cohort_completed.subscribe(cohort_completed)
     kinds.register_all(
         [
             (

@@ -1,27 +1,9 @@
 import rules
 
-from cohorts.rules import is_alliance_staff
+from cohorts.rules import is_alliance_staff, is_cohort_facilitator, is_on_a_cohort_team
 
-
-@rules.predicate
-def facilitates_session_cohort(user, obj):
-    """obj is a cohort or a learning session."""
-    cohort = getattr(obj, "cohort", obj)
-    return user.is_authenticated and cohort.facilitators.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def sits_on_session_team(user, session):
-    return (
-        user.is_authenticated
-        and session.cohort.enrolments.filter(
-            seats__person=user, seats__ended_at__isnull=True
-        ).exists()
-    )
-
-
-can_schedule = is_alliance_staff | facilitates_session_cohort
+can_schedule = is_alliance_staff | is_cohort_facilitator
 
 rules.add_perm("sessions_app.schedule", can_schedule)
 rules.add_perm("sessions_app.mark_attendance", can_schedule)
-rules.add_perm("sessions_app.rsvp", sits_on_session_team)
+rules.add_perm("sessions_app.rsvp", is_on_a_cohort_team)

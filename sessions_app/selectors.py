@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cohorts.choices import OrganisationKind, TeamRole
+from cohorts.choices import TeamRole
 from cohorts.models import Cohort, Seat
 from cohorts.selectors import cohorts_for, current_seats
 from sessions_app.models import Attendance, LearningSession, Material
@@ -33,20 +34,10 @@ def get_material_for(user, session_pk, pk):
     )
 
 
-def my_cohorts(user):
-    """Cohorts a person takes part in (not every cohort a staff member can see)."""
-    return Cohort.objects.filter(
-        Q(facilitators=user)
-        | Q(
-            partners__kind=OrganisationKind.PLANNING_PARTNER,
-            partners__memberships__person=user,
-        )
-        | Q(enrolments__seats__person=user, enrolments__seats__ended_at__isnull=True)
-    ).values("pk")
-
-
 def my_sessions(user):
-    return LearningSession.objects.filter(cohort__in=my_cohorts(user)).select_related(
+    """Sessions of the cohorts a person takes part in (not every one a staff member can see)."""
+    cohorts = Cohort.objects.taking_part(user).values("pk")
+    return LearningSession.objects.filter(cohort__in=cohorts).select_related(
         "cohort", "cohort__program"
     )
 
@@ -140,12 +131,14 @@ def enrolled_zones(cohort):
     return sorted(zones.items())
 
 
-def schedule_warnings(cohort, starts, minutes, *, zones, exclude=None):
-    """Warnings for each planned start: in the past, overlapping, outside 8:00–20:00 somewhere.
+def schedule_warnings(cohort, starts, minutes, *, zones, time_zone, exclude=None):
+    """Warnings for each planned start: in the past, overlapping a session the cohort already
+    has, outside 8:00–20:00 somewhere, after the cohort's last day (in the planning zone).
 
     `starts` is a list of UTC datetimes; returns a list (same order) of lists of messages.
     """
     now = timezone.now()
+    planning_zone = ZoneInfo(time_zone)
     others = list(
         cohort.learning_sessions.filter(status=LearningSession.Status.SCHEDULED)
         .exclude(pk=exclude.pk if exclude else None)
@@ -168,6 +161,11 @@ def schedule_warnings(cohort, starts, minutes, *, zones, exclude=None):
             messages.append(
                 _("It falls outside 8:00–20:00 local time in %(states)s.")
                 % {"states": ", ".join(early_late)}
+            )
+        if start.astimezone(planning_zone).date() > cohort.ends_on:
+            messages.append(
+                _("It is after the cohort ends on %(date)s.")
+                % {"date": formats.date_format(cohort.ends_on, "DATE_FORMAT")}
             )
         result.append(messages)
     return result

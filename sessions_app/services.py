@@ -48,7 +48,7 @@ def create_series(cohort, *, planned, title, by, facilitators=(), **details):
         )
         session.facilitators.set(facilitators or cohort.facilitators.all())
         sessions.append(session)
-    people = list(notices.recipients(cohort))
+    people = list(cohort.people())
     for session in sessions:
         notices.sync_session(session, people)
     return sessions

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from cohorts.models import TakingPart
 from cohorts.selectors import get_cohort_for
 from portal.forms import run_service
 from portal.permissions import require
@@ -228,9 +228,7 @@ def attendance_mark(request, pk, person_pk):
     require(request.user, "sessions_app.mark_attendance", session.cohort)
     # Only the cohort's current team members can be marked: anyone else is a 404.
     person = get_object_or_404(
-        User.objects.filter(
-            seats__enrolment__cohort_id=session.cohort_id, seats__ended_at__isnull=True
-        ).distinct(),
+        session.cohort.people((TakingPart.TEAM,)),
         pk=person_pk,
     )
     error = None
@@ -340,4 +338,4 @@ def feed_manage(request):
             request,
             _("Your new calendar link is ready. Any old link has stopped working."),
         )
-    return redirect("accounts:profile")
+    return redirect("dashboard:profile")

@@ -54,7 +54,7 @@ def grow(world, teams, sessions):
 
 @pytest.mark.parametrize("role", ["staff", "fac1"])
 def test_the_cohort_page_costs_the_same_with_2_and_12_teams(client, world, role):
-    url = reverse("cohorts:cohort_detail", args=[world.cohort1.pk])
+    url = reverse("dashboard:cohort_detail", args=[world.cohort1.pk])
     client.force_login(world.person(role) if role != "staff" else world.staff)
     held_sessions(world.cohort1, 2, world.fac1)
     small = count_queries(client, url)

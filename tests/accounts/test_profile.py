@@ -14,7 +14,7 @@ def person(client):
 
 
 def profile_url():
-    return reverse("accounts:profile")
+    return reverse("dashboard:profile")
 
 
 def test_the_profile_saves_name_time_zone_and_language(client, person):

@@ -41,7 +41,8 @@ class Page:
     method: str = "get"
 
     def url(self, world):
-        return reverse(f"cohorts:{self.url_name}", args=self.args(world))
+        name = self.url_name if ":" in self.url_name else f"cohorts:{self.url_name}"
+        return reverse(name, args=self.args(world))
 
     @property
     def outsiders(self):
@@ -56,7 +57,7 @@ PAGES = [
     Page("program_detail", "program_detail", lambda w: [w.program1.pk], SEES_COHORT1, "team_c"),
     Page("program_edit", "program_edit", lambda w: [w.program1.pk], SEES_COHORT1, "team_c", True),
     Page("cohort_create", "cohort_create", lambda w: [w.program1.pk], SEES_COHORT1, "team_c", True),
-    Page("cohort_detail", "cohort_detail", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c"),
+    Page("cohort_detail", "dashboard:cohort_detail", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c"),
     Page("cohort_edit", "cohort_edit", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c", True),
     Page("cohort_enrol", "cohort_enrol", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c", True),
     Page(
@@ -218,7 +219,9 @@ def test_a_team_member_whose_seat_ended_loses_the_teams_pages(client, world):
     assert (
         client.get(reverse("cohorts:enrolment_detail", args=[world.team_a.pk])).status_code == 404
     )
-    assert client.get(reverse("cohorts:cohort_detail", args=[world.cohort1.pk])).status_code == 404
+    assert (
+        client.get(reverse("dashboard:cohort_detail", args=[world.cohort1.pk])).status_code == 404
+    )
 
 
 # Lists show only what is in the scope --------------------------------------------------------
@@ -277,7 +280,7 @@ def test_only_staff_see_the_program_list(client, world, who):
 
 def test_a_cohort_that_does_not_exist_is_404_for_staff_too(client, world):
     client.force_login(world.staff)
-    assert client.get(reverse("cohorts:cohort_detail", args=[999_999])).status_code == 404
+    assert client.get(reverse("dashboard:cohort_detail", args=[999_999])).status_code == 404
 
 
 def test_a_seat_of_another_team_cannot_be_reached_through_a_visible_team(client, world):

@@ -330,7 +330,7 @@ def test_an_ended_seat_cannot_be_replaced(staff_in, world):
 
 
 def test_the_staff_cohort_page_lists_every_readiness_rule_and_what_is_missing(staff_in, world):
-    response = staff_in.get(reverse("cohorts:cohort_detail", args=[world.cohort2.pk]))
+    response = staff_in.get(reverse("dashboard:cohort_detail", args=[world.cohort2.pk]))
     checks = {str(c.label): c.ok for c in response.context["checks"]}
     assert checks == {
         "Number of organisations": False,  # one team; program2 needs 2 to 4
@@ -346,7 +346,7 @@ def test_the_staff_cohort_page_lists_every_readiness_rule_and_what_is_missing(st
 
 
 def test_a_ready_cohort_page_does_not_say_starting_is_blocked(staff_in, world):
-    response = staff_in.get(reverse("cohorts:cohort_detail", args=[world.cohort1.pk]))
+    response = staff_in.get(reverse("dashboard:cohort_detail", args=[world.cohort1.pk]))
     assert response.context["ready"] is True
     assert "Starting is blocked" not in response.content.decode()
 
@@ -354,7 +354,7 @@ def test_a_ready_cohort_page_does_not_say_starting_is_blocked(staff_in, world):
 @pytest.mark.parametrize("who", ["fac1", "team_a", "partner"])
 def test_the_readiness_checklist_is_for_staff_only(client, world, who):
     client.force_login(world.person(who))
-    response = client.get(reverse("cohorts:cohort_detail", args=[world.cohort1.pk]))
+    response = client.get(reverse("dashboard:cohort_detail", args=[world.cohort1.pk]))
     assert "checks" not in response.context
     assert "Ready to start?" not in response.content.decode()
 

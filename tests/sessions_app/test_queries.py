@@ -51,10 +51,11 @@ def test_the_cohort_schedule_costs_the_same_with_3_and_30_sessions(
     with_30 = queries_for(client, url)
 
     assert with_30 == with_3
-    # 1 the login session, 2 the user, 3 the person's roles (one query of flags),
-    # 4 the cohort within the person's scope, 5 "may they schedule?" (are they a facilitator),
-    # 6 the cohort's sessions, 7 their materials (one prefetch for all sessions).
-    with django_assert_max_num_queries(7):
+    # 1 the login session, 2 the user, 3 the person's roles for the menu (one query of flags),
+    # 4 "are they staff?" (the selector's scope), 5 the cohort within the person's scope,
+    # 6 "may they schedule?" (are they a facilitator), 7 the cohort's sessions, 8 their
+    # materials (one prefetch for all sessions).
+    with django_assert_max_num_queries(8):
         client.get(url)
 
 

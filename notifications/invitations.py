@@ -1,10 +1,14 @@
-"""Invitation emails go through the notification ledger like every other message."""
+"""Invitation emails go through the notification ledger like every other message.
+
+accounts announces invitations (accounts/hooks.py); the ledger plans their emails here.
+"""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from accounts import hooks
 from accounts.models import Invitation
 from notifications import kinds
 from notifications import services as ledger
@@ -13,7 +17,7 @@ INVITATION = "invitation"
 ROLE_ADDED = "role_added"
 
 
-def plan_invitation(invitation):
+def plan_invitation(*, invitation):
     """One row per sending: a resend is a new slot, so it is a new message, sent once.
     An earlier sending that hasn't gone yet is cancelled, so a double click sends once."""
     slot = f"send-{invitation.send_count}"
@@ -34,7 +38,7 @@ def plan_invitation(invitation):
     ledger.dispatch_soon()
 
 
-def invitation_revoked(invitation):
+def invitation_revoked(*, invitation):
     ledger.cancel_open(ledger.rows_about(invitation), gettext_noop("The invitation was revoked."))
 
 
@@ -67,6 +71,8 @@ def _lock(invitation):
 
 
 def register():
+    hooks.invitation_sent.subscribe(plan_invitation)
+    hooks.invitation_revoked.subscribe(invitation_revoked)
     kinds.register_all(
         [
             (

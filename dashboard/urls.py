@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+]

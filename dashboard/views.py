@@ -1,0 +1,39 @@
+"""Pages that gather from several apps: home, the cohort page, the profile."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.forms import ProfileForm
+from dashboard import selectors
+from notifications import kinds
+from notifications.selectors import my_notifications
+from sessions_app.services import feed_for
+
+
+def home(request):
+    context = {"roles": request.roles, **selectors.home_sections(request.user, request.roles)}
+    return render(request, "dashboard/home.html", context)
+
+
+def cohort_detail(request, pk):
+    return render(request, "dashboard/cohort_detail.html", selectors.cohort_page(request.user, pk))
+
+
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("dashboard:profile")
+    upcoming, _recent = my_notifications(request.user, limit=3)
+    return render(
+        request,
+        "dashboard/profile.html",
+        {
+            "form": form,
+            "feed": feed_for(request.user),
+            "upcoming_mail": upcoming,
+            "kind_labels": dict(kinds.choices()),
+        },
+    )
