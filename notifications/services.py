@@ -8,6 +8,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -289,7 +290,12 @@ def _prepare(pk, token):
 
 
 def deliver(pk, token):
-    """Send one claimed row: re-check and render under lock, send outside, mark sent."""
+    """Send one claimed row: re-check and render under lock, send outside, mark sent.
+
+    A mail server that stops answering is cut off by EMAIL_TIMEOUT, or by the send task's
+    soft time limit (SoftTimeLimitExceeded, raised here mid-send): a failed attempt, retried,
+    recorded before the row's lease runs out (notifications/checks.py).
+    """
     try:
         message = _prepare(pk, token)
     except Exception as error:  # noqa: BLE001 — a row that can't be rendered fails visibly
@@ -304,9 +310,39 @@ def deliver(pk, token):
     except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
         _record_failure(pk, token, error)
         return "failed"
-    Notification.objects.filter(pk=pk, claim_token=token, state=State.SENDING).update(
-        state=State.SENT, sent_at=timezone.now(), lease_until=None, updated_at=timezone.now()
-    )
+    return _mark_sent(pk, token)
+
+
+def _mark_sent(pk, token):
+    """Mark the row sent if it is still ours: sending, under our claim token.
+
+    A row taken back meanwhile (its lease ran out and it returned to the queue, maybe to
+    another worker; or it was moved or cancelled) is not marked: its new owner decides what
+    happens to it. A lease that ran out while nobody took the row back leaves it ours: the
+    message went, and returning the row to the queue would only send it a second time.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=pk).first()
+        if row is None or row.state != State.SENDING or row.claim_token != token:
+            logger.error(
+                "Notification %s was sent, but it was taken back during the send (now %s): "
+                "not marked sent",
+                pk,
+                row.state if row else "deleted",
+            )
+            return "lost"
+        if row.lease_until < now:
+            logger.warning(
+                "Notification %s was sent %s after its lease ran out (nobody had taken it back)",
+                pk,
+                now - row.lease_until,
+            )
+        row.state = State.SENT
+        row.sent_at = now
+        row.lease_until = None
+        row.updated_at = now
+        row.save(update_fields=["state", "sent_at", "lease_until", "updated_at"])
     return "sent"
 
 
@@ -317,7 +353,7 @@ def _record_failure(pk, token, error, *, count_attempt=False):
         if row is None or row.state != State.SENDING:
             return
         row.attempts += count_attempt
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        row.last_error = _describe(error)[:2000]
         row.lease_until = None
         row.claim_token = ""
         row.updated_at = now
@@ -328,7 +364,17 @@ def _record_failure(pk, token, error, *, count_attempt=False):
             backoff = settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** (row.attempts - 1)
             row.not_before = now + timedelta(seconds=backoff)
         row.save()
-    logger.warning("Notification %s failed (attempt %s): %s", pk, row.attempts, error)
+    logger.warning("Notification %s failed (attempt %s): %s", pk, row.attempts, row.last_error)
+
+
+def _describe(error):
+    if isinstance(error, SoftTimeLimitExceeded):
+        limit = settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT
+        return (
+            f"SoftTimeLimitExceeded: the send took longer than its {limit}-second limit "
+            "(the mail server stopped answering)"
+        )
+    return f"{type(error).__name__}: {error}"
 
 
 @transaction.atomic

@@ -172,6 +172,9 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Equity Cohort Portal <portal@demo.test>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds to wait on each exchange with the mail server. Well under gunicorn's 30 s for mail
+# sent during a request, and under the ledger's send time limits (notifications/checks.py).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20.0)
 
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 
@@ -246,6 +249,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="portal.demo.test")
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+# A send must be over before its lease runs out, or another worker may claim the row and send
+# it again: past the soft limit the send is a failed attempt (retried), at the hard limit the
+# worker process is stopped. EMAIL_TIMEOUT < soft < hard < lease (notifications/checks.py).
+NOTIFICATIONS_SEND_SOFT_TIME_LIMIT = env.int("NOTIFICATIONS_SEND_SOFT_TIME_LIMIT", default=120)
+NOTIFICATIONS_SEND_TIME_LIMIT = env.int("NOTIFICATIONS_SEND_TIME_LIMIT", default=150)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_SECONDS = env.int("NOTIFICATIONS_RETRY_SECONDS", default=60)
 NOTIFICATIONS_DISPATCH_SECONDS = env.float("NOTIFICATIONS_DISPATCH_SECONDS", default=60.0)

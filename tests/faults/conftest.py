@@ -30,7 +30,9 @@ from portal.celery import app as celery_app
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-BROKER_DB = 5  # a spare Redis database: nothing else reads or writes it
+# A spare Redis database: nothing else reads or writes it (FAULTS_BROKER_DB picks another, so
+# two people can run the fault tests at once).
+BROKER_DB = int(os.environ.get("FAULTS_BROKER_DB", "5"))
 BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{BROKER_DB}"
 REDIS_START = [
     "redis-server",
@@ -294,6 +296,10 @@ def cluster_env(transactional_db, smtp, broker, tmp_path):
         "EMAIL_MESSAGE_ID_DOMAIN": settings.EMAIL_MESSAGE_ID_DOMAIN,
         "NOTIFICATIONS_DISPATCH_SECONDS": "1",
         "NOTIFICATIONS_LEASE_SECONDS": "5",
+        # Each send ends inside its lease: EMAIL_TIMEOUT < soft < hard time limit < lease.
+        "EMAIL_TIMEOUT": "2",
+        "NOTIFICATIONS_SEND_SOFT_TIME_LIMIT": "3",
+        "NOTIFICATIONS_SEND_TIME_LIMIT": "4",
         "NOTIFICATIONS_RETRY_SECONDS": "1",
         "NOTIFICATIONS_BATCH_SIZE": "50",
         "DEBUG": "1",
