@@ -4,17 +4,24 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.timezones import DEFAULT_TIME_ZONE
 
 
+def render_plain(template_name, context):
+    """A plain-text part, rendered without HTML escaping: "R&D" stays "R&D"."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def render_parts(template_dir, context):
-    """subject.txt, body.txt and body.html of one kind of message."""
-    subject = render_to_string(f"{template_dir}/subject.txt", context)
-    text = render_to_string(f"{template_dir}/body.txt", context)
+    """subject.txt, body.txt and body.html of one kind of message. The subject is one line."""
+    subject = render_plain(f"{template_dir}/subject.txt", context)
+    text = render_plain(f"{template_dir}/body.txt", context)
     html = render_to_string(f"{template_dir}/body.html", context)
     return " ".join(subject.split()), text, html
 
