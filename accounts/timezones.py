@@ -1,4 +1,5 @@
-"""Time zones a person can choose, and the check that a name is a real IANA zone."""
+"""Time zones a person can choose, the check that a name is one of them, and the zone a
+stored name stands for (UTC when it is no longer one we know)."""
 
 import zoneinfo
 from functools import cache
@@ -8,14 +9,47 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_TIME_ZONE = "America/New_York"
 
+# The IANA regions whose Area/Location names are places people live. Left out: the host's
+# `localtime`, `Factory`, `posixrules`, Etc/GMT+5 and the old aliases (US/Eastern, EST5EDT).
+REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
 
 @cache
 def available_time_zones():
-    return frozenset(zoneinfo.available_timezones())
+    """Area/Location names of the IANA regions, and UTC."""
+    located = {
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and name.split("/", 1)[0] in REGIONS
+    }
+    return frozenset(located | {"UTC"})
+
+
+def is_known_zone(name):
+    return name in available_time_zones()
+
+
+def zone_or_utc(name):
+    """The zone a stored name stands for; UTC when it is not (or no longer) one we know, so a
+    bad value in the database never stops a page or an email."""
+    return zoneinfo.ZoneInfo(name if is_known_zone(name) else "UTC")
 
 
 def validate_time_zone(value):
-    if value not in available_time_zones():
+    if not is_known_zone(value):
         raise ValidationError(
             _(
                 "“%(value)s” is not a time zone we know. Choose one from the list, "

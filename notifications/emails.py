@@ -1,7 +1,5 @@
 """Render a ledger row as an email, in the recipient's own language and time zone."""
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
@@ -9,7 +7,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.timezones import DEFAULT_TIME_ZONE
+from accounts.timezones import DEFAULT_TIME_ZONE, zone_or_utc
 
 
 def render_plain(template_name, context):
@@ -30,7 +28,7 @@ def render_message(row, kind, obj, unsubscribe):
     person = row.recipient
     language = person.language if person else row.payload.get("language", "en")
     zone = person.time_zone if person else DEFAULT_TIME_ZONE
-    with translation.override(language), timezone.override(ZoneInfo(zone)):
+    with translation.override(language), timezone.override(zone_or_utc(zone)):
         context = {
             "row": row,
             "person": person,
