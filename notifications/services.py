@@ -6,7 +6,9 @@ transactions with SKIP LOCKED. Sending happens outside any transaction.
 
 import logging
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -45,56 +47,113 @@ def rows_about_any(objects, kind=None):
     return rows.filter(kind=kind) if kind else rows
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message to plan about an object: to whom, which of its messages, when."""
+
+    to_email: str
+    slot: str
+    due_at: datetime
+    recipient: Any = None
+    payload: dict = field(default_factory=dict)
+
+
 def plan(*, kind, about, slot, due_at, to_email, recipient=None, cohort=None, payload=None):
-    """Plan one message, or move the planned one with the same key. Never a second copy.
+    """Plan one message (see plan_many)."""
+    message = Message(to_email, slot, due_at, recipient, payload or {})
+    plan_many(kind=kind, about=about, cohort=cohort, messages=[message])
+
+
+# What re-arming a planned row resets; the rest of the row (its key, its history) stays.
+REARMED = [
+    "due_at",
+    "not_before",
+    "state",
+    "claim_token",
+    "lease_until",
+    "attempts",
+    "last_error",
+    "cancelled_reason",
+    "recipient",
+    "payload",
+    "revision",
+    "sent_at",
+    "updated_at",
+]
+
+
+def plan_many(*, kind, about, messages, cohort=None):
+    """Plan messages of one kind about one object, or move the planned ones with the same
+    keys. Never a second copy, and the same few statements however many people it concerns.
 
     A message whose moment has passed is not planned (a late joiner gets only future
     reminders); a planned one whose new moment has passed is cancelled, not sent late.
     A sent one is armed again (new Message-ID) only if its new moment is still ahead.
+    A row whose moment did not change is left to delivery (waiting, in flight, retrying or
+    sent): re-planning it would cancel a due row that only waits for the broker.
     """
     now = timezone.now()
-    key = {
-        "kind": kind,
-        "content_type": ContentType.objects.get_for_model(about),
-        "object_id": about.pk,
-        "to_email": to_email.lower(),
-        "slot": slot,
+    passed = now - timedelta(minutes=1)
+    content_type = ContentType.objects.get_for_model(about)
+    wanted = {(message.to_email.lower(), message.slot): message for message in messages}
+    existing = {
+        (row.to_email, row.slot): row
+        for row in rows_about(about, kind)
+        .select_for_update()
+        .filter(slot__in={slot for _email, slot in wanted})
     }
-    row = Notification.objects.select_for_update().filter(**key).first()
-    if row is None:
-        if due_at < now - timedelta(minutes=1):
-            return None
-        return Notification.objects.create(
-            **key,
-            recipient=recipient,
-            cohort=cohort,
-            payload=payload or {},
-            due_at=due_at,
-            not_before=due_at,
-        )
-    if row.due_at == due_at and row.state != State.CANCELLED:
-        # Its moment did not change: leave it to delivery (waiting, in flight, retrying or
-        # sent). Re-planning it would cancel a due row that only waits for the broker.
-        return row
-    if due_at < now - timedelta(minutes=1):
-        if row.state not in (State.SENT, State.CANCELLED):
-            _cancel(row, MOMENT_PASSED)
-        return row
+    new, rearmed, too_late = [], [], []
+    for (to_email, slot), message in wanted.items():
+        row = existing.get((to_email, slot))
+        if row is None:
+            if message.due_at >= passed:
+                new.append(
+                    Notification(
+                        kind=kind,
+                        content_type=content_type,
+                        object_id=about.pk,
+                        to_email=to_email,
+                        slot=slot,
+                        recipient=message.recipient,
+                        cohort=cohort,
+                        payload=message.payload,
+                        due_at=message.due_at,
+                        not_before=message.due_at,
+                    )
+                )
+        elif row.due_at == message.due_at and row.state != State.CANCELLED:
+            continue
+        elif message.due_at < passed:
+            if row.state not in (State.SENT, State.CANCELLED):
+                too_late.append(row.pk)
+        else:
+            rearmed.append(_rearm(row, message, now))
+    # A row planned by a concurrent change since the read above takes this plan's moment.
+    Notification.objects.bulk_create(
+        new,
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id", "kind", "to_email", "slot"],
+        update_fields=["due_at", "not_before", "recipient", "payload", "updated_at"],
+    )
+    Notification.objects.bulk_update(rearmed, REARMED)
+    _cancel_ids(too_late, MOMENT_PASSED, now)
+
+
+def _rearm(row, message, now):
     if row.state in (State.SENT, State.SENDING):
         # The old message went, or may be going: the new one needs its own Message-ID.
         row.revision += 1
         row.sent_at = None
-    row.due_at = row.not_before = due_at
+    row.due_at = row.not_before = message.due_at
     row.state = State.SCHEDULED
     row.claim_token = ""
     row.lease_until = None
     row.attempts = 0
     row.last_error = ""
     row.cancelled_reason = ""
-    row.recipient = recipient
-    row.payload = payload or row.payload
+    row.recipient = message.recipient
+    row.payload = message.payload or row.payload
     row.updated_at = now
-    row.save()
     return row
 
 
@@ -124,6 +183,17 @@ def readdress(*, person, old_email):
         row.save(update_fields=["to_email", "updated_at"])
 
 
+def replace(row, *, due_at, payload=None):
+    """A planned row that has not gone yet gets a new moment (and what it says): a notice
+    that a later change supersedes before it went. The caller holds the row's lock."""
+    row.due_at = row.not_before = due_at
+    if payload is not None:
+        row.payload = payload
+    row.updated_at = timezone.now()
+    row.save(update_fields=["due_at", "not_before", "payload", "updated_at"])
+    return row
+
+
 def dispatch_soon():
     """Messages due now needn't wait for the minute beat: dispatch once the change commits.
 
@@ -138,23 +208,25 @@ MOMENT_PASSED = gettext_noop("Its moment passed before it could go (the time cha
 
 
 def _cancel(row, reason):
-    row.state = State.CANCELLED
-    row.cancelled_reason = reason[:200]
-    row.claim_token = ""
-    row.lease_until = None
-    row.updated_at = timezone.now()
-    row.save(
-        update_fields=["state", "cancelled_reason", "claim_token", "lease_until", "updated_at"]
-    )
+    _cancel_ids([row.pk], reason)
+
+
+def _cancel_ids(ids, reason, now=None):
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(
+            state=State.CANCELLED,
+            cancelled_reason=reason[:200],
+            claim_token="",
+            lease_until=None,
+            updated_at=now or timezone.now(),
+        )
 
 
 def cancel_open(rows, reason):
     """Cancel every planned, in-flight or failed row of a queryset (locking them first)."""
-    count = 0
-    for row in rows.select_for_update().filter(state__in=OPEN_STATES):
-        _cancel(row, reason)
-        count += 1
-    return count
+    ids = list(rows.select_for_update().filter(state__in=OPEN_STATES).values_list("pk", flat=True))
+    _cancel_ids(ids, reason)
+    return len(ids)
 
 
 # Claiming ------------------------------------------------------------------------------------

@@ -50,22 +50,21 @@ def sync_session(session, people=None):
     if session.is_cancelled:
         ledger.cancel_open(rows, gettext_noop("The session was cancelled."))
         return
-    wanted = set()
-    for minutes in offsets_for(session.cohort):
-        due = due_for(session, minutes)
-        for person in people:
-            wanted.add((person.email.lower(), slot_for(minutes)))
-            ledger.plan(
-                kind=REMINDER,
-                about=session,
-                slot=slot_for(minutes),
-                due_at=due,
-                to_email=person.email,
-                recipient=person,
-                cohort=session.cohort,
-                payload={"minutes": minutes},
-            )
-    stale = [row.pk for row in rows if (row.to_email, row.slot) not in wanted]
+    messages = [
+        ledger.Message(
+            to_email=person.email,
+            slot=slot_for(minutes),
+            due_at=due_for(session, minutes),
+            recipient=person,
+            payload={"minutes": minutes},
+        )
+        for minutes in offsets_for(session.cohort)
+        for person in people
+    ]
+    ledger.plan_many(kind=REMINDER, about=session, cohort=session.cohort, messages=messages)
+    wanted = {(message.to_email.lower(), message.slot) for message in messages}
+    open_rows = rows.filter(state__in=ledger.OPEN_STATES).values_list("pk", "to_email", "slot")
+    stale = [pk for pk, to_email, slot in open_rows if (to_email, slot) not in wanted]
     ledger.cancel_open(
         rows.filter(pk__in=stale), gettext_noop("The person is no longer part of this cohort.")
     )
