@@ -10,9 +10,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-# What `make test` runs against; the tests create their own test database.
+# What `make test` runs against; the tests create their own test database. The cache (the
+# login rate limits) is Redis too, in its own database: the tests empty it between tests.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 PYTEST_ARGS ?=
 
 .PHONY: help demo test lint lock run clean install chromium services
@@ -38,10 +40,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	PORT=$(PORT) scripts/demo.sh
 
+# Local development: DEBUG on (Django's error pages, static files from the app folders).
 run: $(STAMP)
 	mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -57,11 +60,12 @@ services:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: $(STAMP) chromium services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	CACHE_URL=$(TEST_CACHE_URL) \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -79,4 +83,4 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 bench: $(STAMP) services
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)

@@ -1,5 +1,7 @@
 from allauth.account import admin as allauth_admin
 from allauth.account.models import EmailAddress
+from allauth.mfa import admin as allauth_mfa_admin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -111,3 +113,18 @@ class InvitationAdmin(SecretFieldsAdmin):
     raw_id_fields = ["organisation", "enrolment", "cohort", "invited_by", "accepted_by"]
     readonly_fields = ["key", "send_count"]
     secret_fields = ["key"]
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(SuperuserChangesAdmin, allauth_mfa_admin.AuthenticatorAdmin):
+    """A person's authenticator app and recovery codes. Their data are the secrets themselves,
+    shown to nobody. A superuser may delete one (a lost phone): the person then sets up anew."""
+
+    exclude = ["data"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

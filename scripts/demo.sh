@@ -22,10 +22,32 @@ URL="http://127.0.0.1:${PORT}/"
 
 mkdir -p var/broker/queue var/broker/processed var/mail var/media
 
+# The demo's settings, set here rather than left to defaults: DEBUG off, so a missing page
+# or an error shows the portal's own page; plain HTTP on this machine only; a secret key
+# made once for this demo and kept in var/; static files collected into var/static and
+# served by WhiteNoise, as in production. Everything else (SQLite, the filesystem broker,
+# mail to files, a cache in memory) is the embedded demo's default.
+if [ ! -s var/demo-secret-key ]; then
+  (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
+fi
+export DEBUG=0
+SECRET_KEY=$(cat var/demo-secret-key)
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export SITE_URL="http://127.0.0.1:${PORT}"
+export STATIC_ROOT="$PWD/var/static"
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+# Production sends Alliance staff to set up an authenticator app before any page; the demo
+# does not, unless asked: `make demo STAFF_REQUIRE_MFA=1`.
+export STAFF_REQUIRE_MFA=${STAFF_REQUIRE_MFA:-0}
+
+echo "Collecting static files…"
+"$PY" manage.py collectstatic --noinput --verbosity 0
 echo "Migrating the demo database…"
 "$PY" manage.py migrate --noinput
 echo "Seeding the demo data…"
-"$PY" manage.py seed_demo --password "$PASSWORD"
+# --force: DEBUG is off, and the seed refuses that unless told the database is a throwaway.
+"$PY" manage.py seed_demo --password "$PASSWORD" --force
 
 # Each process gets its own process group (job control), so stopping one stops its
 # children too: runserver's reloader child, celery's pool and embedded beat.
@@ -85,6 +107,17 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
+case "${STAFF_REQUIRE_MFA,,}" in
+  0 | false | no | off | "")
+    MFA_NOTE="
+  Second factor for staff: OFF in this demo (STAFF_REQUIRE_MFA=0). Production sends
+  staff to set up an authenticator app first; try it with: make demo STAFF_REQUIRE_MFA=1" ;;
+  *)
+    MFA_NOTE="
+  Second factor for staff: ON. staff@demo.test is asked to set up an authenticator
+  app (with recovery codes) before any page." ;;
+esac
+
 cat <<BANNER
 
 ================================================================================
@@ -101,6 +134,7 @@ cat <<BANNER
     colorado@demo.test      a Colorado team member, same cohort as Arizona
 
   Emails are written to var/mail/. Press Ctrl-C to stop everything.
+${MFA_NOTE}
 ================================================================================
 
 BANNER

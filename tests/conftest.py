@@ -24,13 +24,17 @@ TEAM_ROLES = [TeamRole.EXECUTIVE_DIRECTOR, TeamRole.TEAM_LEAD, TeamRole.MEMBER]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Mail to the locmem outbox, Celery tasks run in-process, fresh rate limits, fast hashes."""
+    """Mail to the locmem outbox, Celery tasks run in-process, fresh rate limits, fast hashes,
+    no second-factor setup in the way of staff pages."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # The Celery app read its configuration once; tell it too.
     before = {key: celery_app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff need a second factor before any page (accounts.middleware); the tests of that
+    # rule turn it on with the `staff_mfa_required` fixture, the rest test the pages behind it.
+    settings.STAFF_REQUIRE_MFA = False
     # allauth keeps its login rate limits in the cache; one test's logins must not
     # count against the next.
     cache.clear()
@@ -151,6 +155,12 @@ class PortalClient(Client):
 @pytest.fixture
 def client():
     return PortalClient()
+
+
+@pytest.fixture
+def staff_mfa_required(settings):
+    """Production's rule, off elsewhere in the tests: staff set up a second factor first."""
+    settings.STAFF_REQUIRE_MFA = True
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
@@ -45,6 +46,14 @@ class StaffFactory(UserFactory):
     def staff_group(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get(name=STAFF_GROUP))
+
+
+def add_authenticator_app(person):
+    """Set up an authenticator app (TOTP) for the person, as allauth's activation saves it.
+    Returns its secret, from which a test can make codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(person, secret)
+    return secret
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -61,18 +61,29 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) at a viewport; closed after the test."""
+    """Open a fresh browser context (its own cookies) at a viewport; closed after the test.
+
+    The Content-Security-Policy is on, as in production: whatever it refuses (an inline
+    script or style) fails the test, since Chromium logs each refusal to the console."""
     contexts = []
+    refused = []
+
+    def note_refusal(message):
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
 
     def open_page(viewport=DESKTOP):
         context = browser.new_context(base_url=live_server.url, viewport=viewport)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", note_refusal)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
