@@ -88,6 +88,7 @@ class Notification(models.Model):
                 condition=Q(state="sending"),
                 name="notification_leased",
             ),
+            models.Index(fields=["due_at"], name="notification_by_due"),
             models.Index(fields=["recipient", "due_at"]),
             models.Index(fields=["cohort", "due_at"]),
         ]

@@ -35,8 +35,10 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
             Q(to_email__icontains=recipient) | Q(recipient__full_name__icontains=recipient)
         )
     if state == Notification.State.SCHEDULED:
-        return rows.order_by("not_before", "pk")  # what goes next, first
-    return rows.order_by("-updated_at", "-pk")  # what happened last, first
+        return rows.order_by("not_before", "pk")  # what goes next, first (notification_due)
+    # By due time, latest first, within any filter (notification_by_due; a column the claim
+    # never writes, so the index costs the claim nothing).
+    return rows.order_by("-due_at", "-pk")
 
 
 def my_notifications(user, limit=10):

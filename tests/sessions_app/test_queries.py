@@ -62,12 +62,13 @@ def test_the_cohort_schedule_costs_the_same_with_3_and_30_sessions(
 @pytest.mark.parametrize(
     ("role", "most"),
     [
-        # 1 the login session, 2 the user, 3 the person's roles, 4 the upcoming sessions (with
-        # cohort and program joined), 5 their materials (one prefetch), 6 the person's team
-        # enrolments, 7 the current seats of those teams (one prefetch).
-        ("team_a", 7),
-        # 1–5 as above, 6 the cohorts they facilitate (with their team counts).
-        ("fac1", 6),
+        # 1 the login session, 2 the user, 3 the person's roles, 4 the ids of their cohorts,
+        # 5 the upcoming sessions (with cohort and program joined), 6 their materials (one
+        # prefetch), 7 the person's team enrolments, 8 the current seats of those teams (one
+        # prefetch).
+        ("team_a", 8),
+        # 1–6 as above, 7 the cohorts they facilitate (with their team counts).
+        ("fac1", 7),
     ],
 )
 def test_the_home_page_costs_the_same_with_3_and_30_sessions(

@@ -3,16 +3,18 @@
 For a signed-in person the queries are:
   1. the session row;
   2. the person (AuthenticationMiddleware);
-  3. the person's roles, one query with four EXISTS (cohorts.selectors.roles_for; the
-     context processor reuses the answer cached on the person);
-  4. the next learning sessions of the person's cohorts (sessions_app upcoming_for);
+  3. the person's roles, one query with four EXISTS (cohorts.selectors.roles_for, read
+     once per request as request.roles, which the context processor reuses);
+  4. the ids of the cohorts the person takes part in (sessions_app upcoming_for; someone in
+     no cohort, most staff, stops here),
+  5. the next learning sessions of those cohorts (not for someone in no cohort);
 then one list per role held:
-  staff        5. planned and active cohorts with their program and team count,
-               6. the count of invitations waiting;
-  facilitator  7. the cohorts they facilitate, with program and team count;
-  partner      8. the cohorts their organisation supports, with program and team count;
-  team         9. their teams with organisation, cohort and program,
-              10. the current seats of those teams with the people (one prefetch).
+  staff        6. planned and active cohorts with their program and team count,
+               7. the count of invitations waiting;
+  facilitator  8. the cohorts they facilitate, with program and team count;
+  partner      9. the cohorts their organisation supports, with program and team count;
+  team        10. their teams with organisation, cohort and program,
+              11. the current seats of those teams with the people (one prefetch).
 """
 
 import pytest
@@ -74,12 +76,12 @@ def count_home_queries(client):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_home_page_takes_at_most_ten_queries(client, django_assert_max_num_queries, role):
+def test_home_page_takes_at_most_eleven_queries(client, django_assert_max_num_queries, role):
     person = Person(role)
     for _ in range(3):
         person.add_cohort()
     client.force_login(person.user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 
@@ -104,7 +106,7 @@ def test_home_page_takes_the_same_queries_with_1_and_20_cohorts(
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("staff", 6), ("facilitator", 5), ("partner", 5), ("team", 6), ("all_four", 10)],
+    [("staff", 6), ("facilitator", 6), ("partner", 6), ("team", 7), ("all_four", 11)],
 )
 def test_home_page_queries_are_the_ones_listed_above(client, role, expected):
     person = Person(role)
