@@ -1,0 +1,255 @@
+"""The delivery path's claim, measured on PostgreSQL, in a database of its own
+(portal_bench_claim, made again when the migrations change), so that the national data is
+never touched.
+
+Every run writes a ledger of 100,000 due rows and 200,000 sent ones with COPY and claims
+it in full with notifications.services.claim_batch — for several batch sizes, with two
+claimers at once, and along the two-statement ORM path SQLite takes. It is judged against a
+bare baseline measured in the same run: one UPDATE of the same rows' state, claim token and
+lease in a copy of the table with only its primary key (an absolute time says more about
+the disk than about the code). EXPLAIN (ANALYZE, BUFFERS) of the due query, which must use
+the partial index `notification_due`, and of the claim statement.
+"""
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from bench import db
+from bench.db import sql
+from bench.report import Target, table
+
+TABLE = "notifications_notification"
+BARE = "bench_claim_bare"
+BARE_SHARE = 0.5  # one claimer at least half as fast as the bare UPDATE
+FIELDS = ["kind", "to_email", "content_type", "object_id", "slot", "payload", "due_at",
+          "not_before", "state", "attempts", "revision", "claim_token", "last_error",
+          "cancelled_reason", "created_at", "updated_at", "sent_at"]  # fmt: skip
+
+
+def fill(due, history):
+    """`due` rows due within the last hour and `history` sent ones, written with COPY."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import User
+    from notifications.models import Notification
+
+    content_type = ContentType.objects.get_for_model(User).pk
+    now = datetime.now(UTC)
+
+    def rows():
+        for n in range(history):
+            at = now - timedelta(days=30, seconds=n)
+            yield ("session_reminder", f"p{n}@bench.test", content_type, n, "before-1440m",
+                   "{}", at, at, "sent", 1, 0, "", "", "", at, at, at)  # fmt: skip
+        for n in range(due):
+            at = now - timedelta(seconds=3600 * n / due)
+            yield ("session_reminder", f"p{n}@bench.test", content_type, n, "before-10080m",
+                   "{}", at, at, "scheduled", 0, 0, "", "", "", at, at, None)  # fmt: skip
+
+    started = time.perf_counter()
+    sql(f"TRUNCATE {TABLE} RESTART IDENTITY")
+    db.copy_rows(Notification, FIELDS, rows())
+    sql(f"VACUUM ANALYZE {TABLE}")
+    return time.perf_counter() - started
+
+
+def rearm(table=TABLE):
+    """Every claimed row back to `scheduled`, as before the run; then VACUUM ANALYZE."""
+    sql(
+        f"UPDATE {table} SET state = 'scheduled', claim_token = '', lease_until = NULL, "
+        "attempts = 0 WHERE state = 'sending'"
+    )
+    sql(f"VACUUM ANALYZE {table}")
+
+
+def claim_all(size, claim=None):
+    """Claim until nothing is due. Returns (seconds, rows, claim calls, statements)."""
+    from django.db import connection
+
+    from notifications import services
+
+    claim = claim or services.claim_batch
+    rows = calls = 0
+    counter = db.QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        while True:
+            claimed = claim(limit=size)
+            rows, calls = rows + len(claimed), calls + 1
+            if len(claimed) < size:
+                break
+        seconds = time.perf_counter() - started
+    return seconds, rows, calls, counter.count
+
+
+def orm_claim(limit):
+    """The portable two-statement path claim_batch takes on SQLite, run on PostgreSQL."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from notifications import services
+
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    return services._claim_with_orm(limit, now, "orm", lease_until)
+
+
+def claim_all_in_parallel(size, claimers):
+    """`claimers` threads, each on its own connection, claiming until nothing is due."""
+    from django.db import connection
+
+    from notifications.services import claim_batch
+
+    counts, barrier = [0] * claimers, threading.Barrier(claimers + 1)
+
+    def claimer(number):
+        try:
+            barrier.wait()
+            while claimed := claim_batch(limit=size):
+                counts[number] += len(claimed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claimer, args=(n,)) for n in range(claimers)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, sum(counts)
+
+
+def bare_update(due):
+    """The baseline: one UPDATE of the due rows' state, claim token and lease in a copy of
+    the ledger with only its primary key. Returns (seconds, rows)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    started = time.perf_counter()
+    sql(
+        f"UPDATE {BARE} SET state = 'sending', claim_token = 'bare', lease_until = %s "
+        "WHERE state = 'scheduled' AND not_before <= %s",
+        [now + timedelta(minutes=5), now],
+    )
+    seconds = time.perf_counter() - started
+    (rows,) = sql(f"SELECT count(*) FROM {BARE} WHERE state = 'sending'")[0]
+    return seconds, rows
+
+
+def best_of(repeat, due, measure, table=TABLE):
+    runs = []
+    for _ in range(repeat):
+        rearm(table)
+        seconds, rows, *rest = measure()
+        assert rows == due, f"claimed {rows} of {due}"
+        runs.append((seconds, *rest))
+    return min(runs)
+
+
+def row(label, seconds, due, calls="", statements=""):
+    return [label, f"{seconds:.3f}", f"{due / seconds:,.0f}", calls, statements]
+
+
+def explain(statement, params):
+    """EXPLAIN (ANALYZE, BUFFERS) of a statement, rolled back."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", params)
+        plan = [line for (line,) in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return plan
+
+
+def literal(value):
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return value if isinstance(value, int) else f"'{value}'"
+
+
+def print_plans(size):
+    """Print both plans; return whether the due query uses the partial index."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.models import Notification
+
+    now = timezone.now()
+    with transaction.atomic():  # select_for_update compiles only inside one
+        due_query, due_params = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=Notification.State.SCHEDULED, not_before__lte=now)
+            .order_by("not_before")
+            .values_list("pk", flat=True)[:size]
+            .query.sql_with_params()
+        )
+    rearm()
+    plan = explain(due_query, due_params)
+    shown = due_query % tuple(map(literal, due_params))
+    print(f"\nThe due query (one batch of {size}):\n  {shown}")
+    print("\nEXPLAIN (ANALYZE, BUFFERS):")
+    print("\n".join("  " + line for line in plan))
+
+    claim_params = {
+        "sending": "sending",
+        "scheduled": "scheduled",
+        "token": "explain",
+        "lease_until": now,
+        "now": now,
+        "limit": size,
+    }
+    print(f"\nThe claim statement claim_batch runs on PostgreSQL (batch of {size}):")
+    print("\n".join("  " + line for line in services.CLAIM_SQL.strip().splitlines()))
+    print("\nEXPLAIN (ANALYZE, BUFFERS):")
+    print("\n".join("  " + line for line in explain(services.CLAIM_SQL, claim_params)))
+    return any("notification_due" in line for line in plan)
+
+
+def run(url, name, *, due, history, sizes, repeat):
+    """Fill the claim database's ledger, measure, print; return the targets."""
+    db.ensure(url, name, "Claim database", lambda: None, "the migrations only")
+    with db.connected_to(name):
+        took = fill(due, history)
+        indexes = sql("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [TABLE])[0][0]
+        print(
+            f"\nClaim ({name}): {due:,} rows due and {history:,} sent ones, written with "
+            f"COPY in {took:.1f}s; {indexes} indexes on the table."
+        )
+        rows, single = [], {}
+        for size in sizes:
+            seconds, calls, statements = best_of(repeat, due, lambda s=size: claim_all(s))
+            single[size] = seconds
+            rows.append(row(f"batches of {size}", seconds, due, calls, statements))
+        size = max(sizes)
+        seconds, *_ = best_of(repeat, due, lambda: claim_all_in_parallel(size, 2))
+        rows.append(row(f"2 claimers × {size}", seconds, due))
+        orm, calls, statements = best_of(repeat, due, lambda: claim_all(1000, claim=orm_claim))
+        rows.append(row("batches of 1000, ORM path", orm, due, calls, statements))
+
+        sql(f"DROP TABLE IF EXISTS {BARE}")
+        sql(f"CREATE TABLE {BARE} AS SELECT * FROM {TABLE}")
+        sql(f"ALTER TABLE {BARE} ADD PRIMARY KEY (id)")
+        bare, *_ = best_of(repeat, due, lambda: bare_update(due), table=BARE)
+        rows.append(row("bare UPDATE (baseline)", bare, due, 1, 1))
+        table(
+            f"Claiming all {due:,} due rows with claim_batch (best of {repeat})",
+            ["", "seconds", "rows/s", "calls", "SQL"],
+            rows,
+        )
+        uses_index = print_plans(1000)
+        sql(f"DROP TABLE {BARE}")
+
+    best = min(single, key=single.get)
+    share = bare / single[best]
+    return [
+        Target(
+            f"the claim of {due:,} due rows, one claimer (batches of {best}): "
+            f"{due / single[best]:,.0f} rows/s, {share:.2f} of the bare UPDATE's "
+            f"{due / bare:,.0f} rows/s (at least {BARE_SHARE})",
+            share >= BARE_SHARE,
+        ),
+        Target("the due query uses the partial index notification_due", uses_index),
+    ]
