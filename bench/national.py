@@ -263,13 +263,13 @@ def _ledger(size, now, sessions, recipients):
 
     State = Notification.State
     content_type = ContentType.objects.get_for_model(LearningSession).pk
+    # (kind, slot, due before the session, payload) as the planning writes them
     slots = [
-        (notices.REMINDER, "before-10080m", timedelta(days=7), {}),
-        (notices.REMINDER, "before-1440m", timedelta(days=1), {}),
-        (notices.REMINDER, "before-120m", timedelta(hours=2), {}),
+        *((notices.REMINDER, notices.slot_for(minutes), timedelta(minutes=minutes),
+           {"minutes": minutes}) for minutes in (7 * 24 * 60, 24 * 60, 120)),
         (notices.MOVED, "change-1", timedelta(days=14), {"reason": "A clash with a hearing."}),
         (notices.CANCELLED, "cancelled", timedelta(days=3), {"reason": "The convening."}),
-    ]
+    ]  # fmt: skip
 
     def rows():
         n = 0
