@@ -2,11 +2,15 @@
 
 docker-compose.yml is loaded with PyYAML and every command it runs is traced to something
 that exists in the project: the program is installed from requirements.lock and its target
-(a module, a Celery app, manage.py) is a file here. None of these tests touch the database.
+(a module, a Celery app, manage.py) is a file here. The settings compose runs with pass
+`check --deploy`. None of these tests touch the database.
 """
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +207,92 @@ def test_env_example_lists_every_variable_settings_reads():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
     assert read - listed == set(), "add these to .env.example"
+
+
+# The settings production runs with -------------------------------------------------------
+
+
+def compose_environment(services, **env_file):
+    """The web service's environment as compose would pass it: the Dockerfile's ENV, the
+    .env file (`env_file`), then the service's own `environment`, ${…} filled from .env."""
+
+    def fill(value):
+        def one(match):
+            name, default = match.group(1), match.group(3)
+            if name in env_file:
+                return env_file[name]
+            assert match.group(2) == ":-", f"compose needs {name} in .env"
+            return default
+
+        return re.sub(r"\$\{(\w+)(?:(:[-?])([^}]*))?\}", one, str(value))
+
+    debug = re.search(r"^ENV DEBUG=(\S+)", DOCKERFILE.read_text(), re.MULTILINE)
+    assert debug, "the Dockerfile sets no DEBUG"
+    dockerfile_env = {"DEBUG": debug.group(1)}
+    own = {name: fill(value) for name, value in services["web"]["environment"].items()}
+    return {**dockerfile_env, **env_file, **own}
+
+
+def run_settings(environment, *args):
+    """manage.py in a fresh process with exactly this environment (none of the test run's)."""
+    env = {"PATH": os.environ["PATH"], **environment}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV_FILE = {
+    "SECRET_KEY": "x" * 20 + "-production-like-key-for-the-check-only-9f3a1c7e5b",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
+    "SITE_URL": "https://portal.example.org",
+    "POSTGRES_PASSWORD": "check-only",
+}
+
+
+def test_the_compose_deployment_passes_check_deploy_with_no_warnings(services):
+    environment = compose_environment(services, **PRODUCTION_ENV_FILE)
+    assert environment["DEBUG"] == "0"
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"
+    assert environment["CACHE_URL"].startswith("redis://redis:6379/")
+    assert environment["CACHE_URL"] != environment["CELERY_BROKER_URL"]
+    done = run_settings(environment, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_the_web_port_is_published_on_this_host_only(services):
+    for mapping in services["web"]["ports"]:
+        assert str(mapping).startswith("127.0.0.1:"), mapping
+    for name, service in services.items():
+        for mapping in service.get("ports", []):
+            assert str(mapping).startswith("127.0.0.1:"), f"{name} publishes {mapping}"
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    done = run_settings({}, "check")
+    assert done.returncode != 0
+    assert "SECRET_KEY" in done.stderr
+    done = run_settings({"DEBUG": "1"}, "check")
+    assert done.returncode == 0, done.stderr
+
+
+SHOW_PROXY = (
+    "from django.conf import settings as s; "
+    "print(s.SECURE_PROXY_SSL_HEADER, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+)
+
+
+def test_forwarded_headers_are_believed_only_behind_a_named_proxy():
+    production = {"SECRET_KEY": PRODUCTION_ENV_FILE["SECRET_KEY"], "ALLOWED_HOSTS": "x.test"}
+    alone = run_settings(production, "shell", "-v", "0", "-c", SHOW_PROXY)
+    assert alone.stdout.split() == ["None", "0"], alone.stderr
+    behind = run_settings(
+        {**production, "TRUSTED_PROXY_COUNT": "1"}, "shell", "-v", "0", "-c", SHOW_PROXY
+    )
+    assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 1", behind.stderr
