@@ -125,3 +125,14 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(clie
             "refused"
         )
     assert outcome(log_in(client, "guess10@example.test", WRONG, "203.0.113.77")) == "limited"
+
+
+@pytest.mark.django_db
+def test_too_many_sign_in_requests_get_the_portals_own_page(client):
+    for n in range(30):
+        assert log_in(client, f"guess{n}@example.test", WRONG).status_code == 200
+    response = log_in(client, "guess30@example.test", WRONG)
+    assert response.status_code == 429
+    # allauth answers with the project's 429.html when there is one, else a bare page.
+    assert response.templates[0].name == "429.html"
+    assert b'<html lang="en">' in response.content
