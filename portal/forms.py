@@ -4,12 +4,18 @@ Django 5.2 already ties each error to its field (aria-describedby, aria-invalid)
 templates add the GOV.UK error summary (components/error_summary.html).
 """
 
+import secrets
 from datetime import date
 
 from crispy_forms.helper import FormHelper
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import UsedSubmission
 
 
 class PortalFormMixin:
@@ -20,6 +26,80 @@ class PortalFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+SUBMISSION_FIELD = "submission"
+TOKEN_LENGTH = UsedSubmission._meta.get_field("token").max_length
+
+
+def new_submission_token():
+    return secrets.token_urlsafe(24)
+
+
+class SubmitOnceMixin:
+    """A form that creates something, once per submission.
+
+    The blank form carries a fresh one-time token in a hidden field. `run_service` records
+    the token in the same transaction as the service's writes, so the same form sent again
+    (the browser's Back button, a second click) creates nothing and says so, with a link to
+    what the first submission created. A model form editing a saved object carries no token:
+    the same edit saved twice changes nothing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission = ""
+        if self.creates:
+            self.fields[SUBMISSION_FIELD] = forms.CharField(
+                widget=forms.HiddenInput, initial=new_submission_token, required=False
+            )
+
+    @property
+    def creates(self):
+        instance = getattr(self, "instance", None)
+        return instance is None or instance._state.adding
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.creates or not hasattr(self, "cleaned_data"):
+            return
+        # The token is no data for the service: it leaves cleaned_data.
+        self.submission = self.cleaned_data.pop(SUBMISSION_FIELD, "")
+        if not self.submission or len(self.submission) > TOKEN_LENGTH:
+            self.submission = ""
+            self.add_error(None, _("This page was out of date. Check the form and send it again."))
+            # The page shown again carries a good token, so sending it again works.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(SUBMISSION_FIELD)] = new_submission_token()
+
+    def created_url(self, result):
+        """Where a second submission is pointed to: what the first one created."""
+        get_url = getattr(result, "get_absolute_url", None)
+        return get_url() if get_url else ""
+
+
+def _already_submitted(token):
+    url = UsedSubmission.objects.filter(token=token).values_list("created_url", flat=True).first()
+    message = _("This form was already submitted, so nothing new was created.")
+    if not url:
+        return message
+    return format_html('{} <a href="{}">{}</a>', message, url, _("See what it created."))
+
+
+def _run_once(form, action):
+    """Record the form's token and run the service in one transaction: a second submission
+    of the same token (even one arriving at the same moment) waits for the first and is
+    refused; a first one the service refuses leaves the token unused."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                used = UsedSubmission.objects.create(token=form.submission)
+        except IntegrityError:
+            raise ValidationError(_already_submitted(form.submission)) from None
+        result = action()
+        used.created_url = form.created_url(result)[:300]
+        used.save(update_fields=["created_url"])
+    return result
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -48,10 +128,14 @@ def attach_errors(form, error):
 
 def run_service(form, action):
     """Call a service for a valid form. Its ValidationError lands on the form, so the page
-    shows it and nothing typed is lost. Returns the service's result, or None."""
+    shows it and nothing typed is lost. Returns the service's result, or None.
+
+    A SubmitOnceMixin form runs its service at most once per token."""
     if not form.is_valid():
         return None
     try:
+        if isinstance(form, SubmitOnceMixin) and form.creates:
+            return _run_once(form, action)
         return action()
     except ValidationError as error:
         attach_errors(form, error)
