@@ -194,6 +194,17 @@ def replace(row, *, due_at, payload=None):
     return row
 
 
+def replace(row, *, due_at, payload=None):
+    """A planned row that has not gone yet gets a new moment (and what it says): a notice
+    that a later change supersedes before it went. The caller holds the row's lock."""
+    row.due_at = row.not_before = due_at
+    if payload is not None:
+        row.payload = payload
+    row.updated_at = timezone.now()
+    row.save(update_fields=["due_at", "not_before", "payload", "updated_at"])
+    return row
+
+
 def dispatch_soon():
     """Messages due now needn't wait for the minute beat: dispatch once the change commits.
 

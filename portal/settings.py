@@ -296,6 +296,9 @@ NOTIFICATIONS_SEND_TIME_LIMIT = env.int("NOTIFICATIONS_SEND_TIME_LIMIT", default
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_SECONDS = env.int("NOTIFICATIONS_RETRY_SECONDS", default=60)
 NOTIFICATIONS_DISPATCH_SECONDS = env.float("NOTIFICATIONS_DISPATCH_SECONDS", default=60.0)
+# Minutes a 'moved' or 'cancelled' notice waits before it is due, so a slip can be corrected
+# or undone before anyone is told (0 sends at once).
+NOTICE_HOLD_MINUTES = env.int("NOTICE_HOLD_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {
         "task": "notifications.tasks.dispatch_due",

@@ -5,11 +5,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
 from cohorts.forms import DateInput
-from portal.forms import PortalFormMixin, validate_plausible_date
+from portal.forms import PortalFormMixin, SubmitOnceMixin, validate_plausible_date
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, WEEKLY, plan_series, to_utc
 
@@ -60,7 +61,7 @@ class LocalStartMixin:
 PLACE_FIELDS = ["where", "video_url", "address", "phone"]
 
 
-class SeriesForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form):
+class SeriesForm(SubmitOnceMixin, PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=190,
@@ -144,6 +145,9 @@ class SeriesForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form)
             self.add_error("start_time", error)
         return data
 
+    def created_url(self, result):
+        return reverse("sessions_app:schedule", args=[self.cohort.pk])
+
     def session_details(self):
         data = self.cleaned_data
         return {
@@ -154,7 +158,7 @@ class SeriesForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form)
         }
 
 
-class SessionForm(PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form):
+class SessionForm(SubmitOnceMixin, PortalFormMixin, PlaceFieldsMixin, LocalStartMixin, forms.Form):
     """One extra session."""
 
     title = forms.CharField(label=_("Title"), max_length=200)

@@ -93,18 +93,21 @@ class LearningSession(models.Model):
 
 
 class Reschedule(models.Model):
-    """History of a session's moves: old time → new time, who, why."""
+    """History of a session's moves: old time (and zone) → new time, who, why."""
 
     session = models.ForeignKey(
         LearningSession, on_delete=models.CASCADE, related_name="reschedules"
     )
     old_starts_at = models.DateTimeField()
+    old_time_zone = models.CharField(max_length=64, blank=True)
     new_starts_at = models.DateTimeField()
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
+    # Set when the move was taken back within its notice's hold: nobody was told of it.
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]

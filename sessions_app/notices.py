@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -101,35 +102,108 @@ def cohort_completed(*, cohort):
     )
 
 
-def _notice(session, kind, slot, payload):
-    now = timezone.now()
-    for person in session.cohort.people():
-        ledger.plan(
-            kind=kind,
-            about=session,
-            slot=slot,
-            due_at=now,
-            to_email=person.email,
-            recipient=person,
-            cohort=session.cohort,
-            payload=payload,
-        )
-    ledger.dispatch_soon()
+def notice_hold():
+    """How long a moved or cancelled notice waits before it is due: a slip can be corrected
+    (one notice, with the latest time) or undone (none) before anyone is told."""
+    return timedelta(minutes=settings.NOTICE_HOLD_MINUTES)
+
+
+def _notice(session, kind, slot, payload, people):
+    due = timezone.now() + notice_hold()
+    ledger.plan_many(
+        kind=kind,
+        about=session,
+        cohort=session.cohort,
+        messages=[
+            ledger.Message(
+                to_email=person.email, slot=slot, due_at=due, recipient=person, payload=payload
+            )
+            for person in people
+        ],
+    )
+    if not settings.NOTICE_HOLD_MINUTES:
+        ledger.dispatch_soon()
+
+
+def _waiting(session, kind):
+    """The session's notices of `kind` that have not gone yet: held, or waiting for a retry."""
+    return ledger.rows_about(session, kind).filter(state=ledger.State.SCHEDULED)
+
+
+TAKEN_BACK = gettext_noop("The change was taken back before this notice went.")
 
 
 def session_moved(session, *, old_starts_at, reason):
-    sync_session(session)
+    """Re-plan the reminders and tell everyone the new time, once the hold is over.
+
+    A person whose notice of an earlier move has not gone yet keeps that one notice (its
+    slot), replaced: from the time they were last told to the latest time, with the latest
+    reason, held again; and none at all when the session is back at the time they were told.
+    """
+    people = list(session.cohort.people())
+    sync_session(session, people)
+    waiting = {row.to_email: row for row in _waiting(session, MOVED).select_for_update()}
+    fresh, back, replaced = [], [], []
+    for person in people:
+        row = waiting.get(person.email.lower())
+        if row is None:
+            fresh.append(person)
+        elif datetime.fromisoformat(row.payload["old_starts_at"]) == session.starts_at:
+            back.append(row.pk)
+        else:
+            row.payload = {**row.payload, "reason": reason}
+            replaced.append(row)
+    ledger.replace(replaced, due_at=timezone.now() + notice_hold())
+    ledger.cancel_open(ledger.rows_about(session, MOVED).filter(pk__in=back), TAKEN_BACK)
     _notice(
         session,
         MOVED,
         f"change-{session.sequence}",
         {"old_starts_at": old_starts_at.isoformat(), "reason": reason},
+        fresh,
     )
 
 
 def session_cancelled(session):
+    people = list(session.cohort.people())
+    sync_session(session, people)
+    _notice(session, CANCELLED, "cancelled", {"reason": session.cancel_reason}, people)
+    # A move whose notice still waits is settled with the cancellation: if the cancellation
+    # stands, the move's notice is dropped when it comes due; if it is undone, it goes.
+    due = timezone.now() + notice_hold()
+    ledger.replace(
+        list(_waiting(session, MOVED).filter(due_at__lt=due).select_for_update()), due_at=due
+    )
+
+
+def cancellation_undone(session):
+    """The cancellation was taken back within its hold: its notice goes, the reminders return."""
+    ledger.cancel_open(_waiting(session, CANCELLED), TAKEN_BACK)
     sync_session(session)
-    _notice(session, CANCELLED, "cancelled", {"reason": session.cancel_reason})
+
+
+def _held(session):
+    """The notices of the session's latest change (its cancellation, else its latest move)
+    that still wait out their hold."""
+    kind = CANCELLED if session.is_cancelled else MOVED
+    return _waiting(session, kind).filter(due_at__gt=timezone.now())
+
+
+def held_until(session):
+    """When the first notice of the session's latest change goes, while it is held (else
+    None). Until then the change can be undone."""
+    return _held(session).aggregate(at=Min("due_at"))["at"]
+
+
+def lock_held(session):
+    """The held notices, locked for an undo (the claim skips them meanwhile)."""
+    return list(_held(session).select_for_update())
+
+
+def waiting_reason(session):
+    """The reason a waiting 'moved' notice gives: a correction starts from it."""
+    row = _waiting(session, MOVED).order_by("-updated_at").first()
+    return row.payload.get("reason", "") if row else ""
 
 
 # Send time -----------------------------------------------------------------------------------
@@ -163,6 +237,14 @@ def _reminder_applies(row, session):
 def _moved_applies(row, session):
     if session.is_cancelled:
         return gettext_noop("The session was cancelled since.")
+    if datetime.fromisoformat(row.payload["old_starts_at"]) == session.starts_at:
+        return TAKEN_BACK
+    return _still_in_cohort(row, session)
+
+
+def _cancellation_applies(row, session):
+    if not session.is_cancelled:
+        return TAKEN_BACK
     return _still_in_cohort(row, session)
 
 
@@ -204,7 +286,7 @@ def register():
                 CANCELLED,
                 _("Session cancelled"),
                 _("When a session you take part in is cancelled."),
-                _still_in_cohort,
+                _cancellation_applies,
             ),
         ],
         context=_context,

@@ -93,10 +93,9 @@ def update_session(session, *, by, facilitators=None, **changes):
     return session
 
 
-@transaction.atomic
-def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
-    require(by, "sessions_app.schedule", session.cohort)
-    session = _locked(session)
+def check_reschedule(session, *, starts_at, reason):
+    """Refuse a move that can't happen (a ValidationError), before anything is saved: the
+    preview asks this as well as the move itself."""
     if session.is_cancelled:
         raise ValidationError(_("A cancelled session can't be moved. Add a new session instead."))
     if session.is_past:
@@ -105,10 +104,20 @@ def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
         raise ValidationError({"reason": _("Say why the session moves: everyone is told.")})
     if starts_at == session.starts_at:
         raise ValidationError({"start_time": _("That is the time the session already has.")})
+
+
+@transaction.atomic
+def reschedule_session(session, *, starts_at, reason, by, time_zone=None):
+    """Move a session. Its notice waits out the hold (notices.notice_hold): a second move
+    before it went replaces it, and undo_change takes the move back."""
+    require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    check_reschedule(session, starts_at=starts_at, reason=reason)
     old_starts_at = session.starts_at
     Reschedule.objects.create(
         session=session,
         old_starts_at=old_starts_at,
+        old_time_zone=session.time_zone,
         new_starts_at=starts_at,
         reason=reason.strip(),
         by=by,
@@ -137,6 +146,43 @@ def cancel_session(session, *, reason, by):
     session.cancel_reason = reason.strip()
     _touch(session, ["status", "cancel_reason"])
     notices.session_cancelled(session)
+    return session
+
+
+@transaction.atomic
+def undo_change(session, *, by):
+    """Take back a session's latest move or cancellation while its notice is still held:
+    the session is as it was before, and nobody is told of the change."""
+    require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    if not notices.lock_held(session):
+        raise ValidationError(
+            _("Everyone has been told of this change already: it can't be undone.")
+        )
+    if session.is_past:
+        raise ValidationError(_("This session has already been held; it can't be changed."))
+    if session.is_cancelled:
+        session.status = LearningSession.Status.SCHEDULED
+        session.cancel_reason = ""
+        _touch(session, ["status", "cancel_reason"])
+        notices.cancellation_undone(session)
+        return session
+    moves = session.reschedules.filter(undone_at__isnull=True).order_by("-at", "-pk")
+    move = moves.first()
+    if move.old_starts_at <= timezone.now():
+        raise ValidationError(
+            _("The session's old time has passed. Reschedule it to a new time instead.")
+        )
+    moved_from = session.starts_at
+    move.undone_at = timezone.now()
+    move.save(update_fields=["undone_at"])
+    session.starts_at = move.old_starts_at
+    session.time_zone = move.old_time_zone or session.time_zone
+    _touch(session, ["starts_at", "time_zone"])
+    earlier = moves.first()
+    notices.session_moved(
+        session, old_starts_at=moved_from, reason=earlier.reason if earlier else ""
+    )
     return session
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/undo/", views.session_undo, name="session_undo"),
     path("sessions/<int:pk>/rsvp/", views.session_rsvp, name="session_rsvp"),
     path(
         "sessions/<int:pk>/attendance/<int:person_pk>/",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -9,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import TakingPart
 from cohorts.selectors import get_cohort_for
-from portal.forms import run_service
+from portal.forms import act_and_report, run_service
 from portal.permissions import require
-from sessions_app import selectors, services
+from sessions_app import notices, selectors, services
 from sessions_app.calendar import build_calendar
 from sessions_app.forms import (
+    PLACE_FIELDS,
     CancelForm,
     DetailsForm,
     MaterialForm,
@@ -46,6 +48,25 @@ def schedule(request, pk):
     )
 
 
+def _preview(cohort, starts, minutes, *, time_zone, exclude=None):
+    """Planned times in the planning zone and in every enrolled state's zone, each with its
+    warnings: the context of sessions_app/_time_preview.html."""
+    zones = selectors.enrolled_zones(cohort)
+    warnings = selectors.schedule_warnings(
+        cohort, starts, minutes, zones=zones, time_zone=time_zone, exclude=exclude
+    )
+    return {
+        "preview": list(zip(starts, warnings, strict=True)),
+        "zones": zones,
+        "plan_zone": time_zone,
+    }
+
+
+def _confirmed(request, action):
+    """The preview's own button sends `action`; any other post only previews."""
+    return request.POST.get("action") == action
+
+
 def series_create(request, pk):
     cohort = get_cohort_for(request.user, pk)
     require(request.user, "sessions_app.schedule", cohort)
@@ -56,28 +77,28 @@ def series_create(request, pk):
     )
     context = {"cohort": cohort, "form": form}
     if request.method == "POST" and form.is_valid():
-        zones = selectors.enrolled_zones(cohort)
-        starts = [p.starts_at for p in form.planned]
-        if request.POST.get("action") == "create":
-            sessions = services.create_series(
-                cohort,
-                planned=form.planned,
-                by=request.user,
-                **form.session_details(),
+        if _confirmed(request, "create"):
+            sessions = run_service(
+                form,
+                lambda: services.create_series(
+                    cohort, planned=form.planned, by=request.user, **form.session_details()
+                ),
             )
-            messages.success(
-                request,
-                _("%(count)s sessions are scheduled.") % {"count": len(sessions)},
+            if sessions:
+                messages.success(
+                    request,
+                    _("%(count)s sessions are scheduled.") % {"count": len(sessions)},
+                )
+                return redirect("sessions_app:schedule", pk=cohort.pk)
+        else:
+            context.update(
+                _preview(
+                    cohort,
+                    [plan.starts_at for plan in form.planned],
+                    form.cleaned_data["duration_minutes"],
+                    time_zone=form.cleaned_data["time_zone"],
+                )
             )
-            return redirect("sessions_app:schedule", pk=cohort.pk)
-        warnings = selectors.schedule_warnings(
-            cohort, starts, form.cleaned_data["duration_minutes"], zones=zones
-        )
-        context.update(
-            preview=list(zip(form.planned, warnings, strict=True)),
-            zones=zones,
-            series_zone=form.cleaned_data["time_zone"],
-        )
     return render(request, "sessions_app/series_form.html", context)
 
 
@@ -85,22 +106,36 @@ def session_create(request, pk):
     cohort = get_cohort_for(request.user, pk)
     require(request.user, "sessions_app.schedule", cohort)
     form = SessionForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    context = {"cohort": cohort, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session = services.add_session(
-            cohort,
-            starts_at=data["starts_at"],
-            title=data["title"],
-            by=request.user,
-            duration_minutes=data["duration_minutes"],
-            time_zone=data["time_zone"],
-            agenda=data["agenda"],
-            **{name: data[name] for name in ("where", "video_url", "address", "phone")},
-        )
-        messages.success(request, _("The session is scheduled."))
-        _warn(request, _warnings_for(session))
-        return redirect(session)
-    return render(request, "sessions_app/session_form.html", {"cohort": cohort, "form": form})
+        if _confirmed(request, "create"):
+            session = run_service(
+                form,
+                lambda: services.add_session(
+                    cohort,
+                    starts_at=data["starts_at"],
+                    title=data["title"],
+                    by=request.user,
+                    duration_minutes=data["duration_minutes"],
+                    time_zone=data["time_zone"],
+                    agenda=data["agenda"],
+                    **{name: data[name] for name in PLACE_FIELDS},
+                ),
+            )
+            if session:
+                messages.success(request, _("The session is scheduled."))
+                return redirect(session)
+        else:
+            context.update(
+                _preview(
+                    cohort,
+                    [data["starts_at"]],
+                    data["duration_minutes"],
+                    time_zone=data["time_zone"],
+                )
+            )
+    return render(request, "sessions_app/session_form.html", context)
 
 
 def _warnings_for(session):
@@ -109,6 +144,7 @@ def _warnings_for(session):
         [session.starts_at],
         session.duration_minutes,
         zones=selectors.enrolled_zones(session.cohort),
+        time_zone=session.time_zone,
         exclude=session,
     )[0]
 
@@ -124,13 +160,14 @@ def session_detail(request, pk):
         "session": session,
         "cohort": session.cohort,
         "materials": session.materials.all(),
-        "reschedules": session.reschedules.select_related("by"),
+        "reschedules": session.reschedules.filter(undone_at__isnull=True).select_related("by"),
         "can_schedule": can_schedule,
         "facilitators": session.facilitators.all(),
     }
     if can_schedule:
         context["people"] = selectors.session_people(session)
         context["marks"] = Attendance.Mark.choices
+        context["held_until"] = notices.held_until(session)
     if user.has_perm("sessions_app.rsvp", session):
         mine = session.attendances.filter(person=user).first()
         context["my_attendance"] = mine
@@ -157,26 +194,49 @@ def session_edit(request, pk):
 def session_reschedule(request, pk):
     session = selectors.get_session_for(request.user, pk)
     require(request.user, "sessions_app.schedule", session.cohort)
-    form = RescheduleForm(request.POST or None, initial={"time_zone": session.time_zone})
+    # A notice of an earlier move that has not gone yet is replaced by this one: its reason
+    # is the starting point.
+    waiting_reason = notices.waiting_reason(session)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={"time_zone": session.time_zone, "reason": waiting_reason},
+    )
+    context = {"session": session, "form": form, "replaces_notice": bool(waiting_reason)}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        moved = run_service(
-            form,
-            lambda: services.reschedule_session(
-                session,
-                starts_at=data["starts_at"],
-                reason=data["reason"],
-                time_zone=data["time_zone"],
-                by=request.user,
-            ),
-        )
-        if moved:
-            messages.success(request, _("The session is moved. Everyone sees the new time."))
-            _warn(request, _warnings_for(moved))
-            return redirect(moved)
-    return render(
-        request, "sessions_app/session_reschedule.html", {"session": session, "form": form}
-    )
+        if _confirmed(request, "move"):
+            moved = run_service(
+                form,
+                lambda: services.reschedule_session(
+                    session,
+                    starts_at=data["starts_at"],
+                    reason=data["reason"],
+                    time_zone=data["time_zone"],
+                    by=request.user,
+                ),
+            )
+            if moved:
+                messages.success(request, _("The session is moved."))
+                return redirect(moved)
+        else:
+            run_service(
+                form,
+                lambda: services.check_reschedule(
+                    session, starts_at=data["starts_at"], reason=data["reason"]
+                ),
+            )
+            if form.is_valid():
+                context.update(
+                    _preview(
+                        session.cohort,
+                        [data["starts_at"]],
+                        session.duration_minutes,
+                        time_zone=data["time_zone"],
+                        exclude=session,
+                    ),
+                    hold_minutes=settings.NOTICE_HOLD_MINUTES,
+                )
+    return render(request, "sessions_app/session_reschedule.html", context)
 
 
 def session_cancel(request, pk):
@@ -194,6 +254,18 @@ def session_cancel(request, pk):
             messages.success(request, _("The session is cancelled."))
             return redirect(cancelled)
     return render(request, "sessions_app/session_cancel.html", {"session": session, "form": form})
+
+
+@require_POST
+def session_undo(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    require(request.user, "sessions_app.schedule", session.cohort)
+    if session.is_cancelled:
+        done = _("The cancellation is undone. Nobody was told of it.")
+    else:
+        done = _("The move is undone: the session is back at its old time. Nobody was told of it.")
+    act_and_report(request, lambda: services.undo_change(session, by=request.user), done)
+    return redirect(session)
 
 
 # Attendance ----------------------------------------------------------------------------------

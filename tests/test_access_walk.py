@@ -205,6 +205,7 @@ OBJECT_PAGES = {
     "sessions_app:session_edit": fill(pk="session", data=DETAILS),
     "sessions_app:session_reschedule": fill(pk="session", data=MOVE),
     "sessions_app:session_cancel": fill(pk="session", data={"reason": "x"}),
+    "sessions_app:session_undo": fill(pk="session"),
     "sessions_app:session_rsvp": fill(pk="session", data=RSVP, insider="team_a"),
     "sessions_app:attendance_mark": fill(pk="session", person_pk="person", data=MARK),
     "sessions_app:material_add": fill(pk="session", data=LINK),

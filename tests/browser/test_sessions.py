@@ -80,6 +80,7 @@ def test_facilitator_schedules_a_series_and_takes_attendance(page, demo):
     expect(first_row).to_contain_text(clock(first_utc, "America/New_York"))  # Ohio
     assert not LearningSession.objects.filter(cohort__name="OE Cohort 3").exists()
     assert_accessible(page, "series-preview")
+    assert_accessible_on_phone(page, "series-preview")
 
     page.get_by_role("button", name="Create 6 sessions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schedule: OE Cohort 3")
@@ -126,6 +127,7 @@ def test_a_moved_session_reaches_arizona_in_arizona_time(page, new_page, demo):
     page.fill("#id_date", new_day.isoformat())
     page.fill("#id_start_time", "11:00")
     page.fill("#id_reason", MOVE_REASON)
+    page.get_by_role("button", name="Preview the new time").click()
     page.get_by_role("button", name="Move the session").click()
     expect(page.get_by_role("status")).to_contain_text("The session is moved.")
     moved = page.locator("section", has=page.get_by_role("heading", name="Moved"))

@@ -15,8 +15,10 @@ IN_FLIGHT_GRACE = 1.0  # seconds: a message rendered just before the commit may 
 
 
 def test_reschedule_and_cancel_while_reminders_are_claimed_send_nothing_stale(
-    cluster, smtp, publish_to_broker
+    cluster, smtp, publish_to_broker, settings
 ):
+    # The moved and cancelled notices go at once here, without the hold for undo.
+    settings.NOTICE_HOLD_MINUTES = 0
     staff = staff_member()
     planned = plan_reminders(sessions=36, people=10, due_in=timedelta(seconds=3), staff=staff)
     by_id = {session.pk: session for session in planned}

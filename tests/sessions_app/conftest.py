@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from tests.conftest import make_team
@@ -18,8 +20,14 @@ def denver_facilitator(db):
 
 @pytest.fixture
 def zones_cohort(denver_facilitator):
-    """A cohort facilitated from Denver with teams in Arizona, Hawaii and Alaska."""
-    cohort = CohortFactory(name="Cohort Across Zones", facilitators=[denver_facilitator])
+    """A cohort facilitated from Denver with teams in Arizona, Hawaii and Alaska, from
+    September 2026 to the end of February 2027."""
+    cohort = CohortFactory(
+        name="Cohort Across Zones",
+        facilitators=[denver_facilitator],
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 2, 26),
+    )
     for state, name in [("AZ", "Arizona Team"), ("HI", "Hawaii Team"), ("AK", "Alaska Team")]:
         make_team(cohort, OrganisationFactory(name=name, state=state))
     return cohort

@@ -63,6 +63,8 @@ def urls(o):
         "where": "video",
         "video_url": "https://video.example.org/x",
         "action": "create",
+        # Create forms carry a one-time token (portal.forms.SubmitOnceMixin).
+        "submission": "a-one-time-token",
     }
     one = {**series, "date": "2026-11-03", "title": "Stolen session"}
     details = {
@@ -76,6 +78,7 @@ def urls(o):
         "start_time": "10:00",
         "time_zone": "America/Denver",
         "reason": "x",
+        "action": "move",
     }
     return {
         "schedule": ("get", reverse("sessions_app:schedule", args=[cohort]), None),
@@ -98,6 +101,7 @@ def urls(o):
             reverse("sessions_app:session_cancel", args=[session]),
             {"reason": "x"},
         ),
+        "undo": ("post", reverse("sessions_app:session_undo", args=[session]), None),
         "rsvp": (
             "post",
             reverse("sessions_app:session_rsvp", args=[session]),
@@ -147,6 +151,7 @@ ENTITLED = [
     ("reschedule-post", SCHEDULERS, 302),
     ("cancel", SCHEDULERS, 200),
     ("cancel-post", SCHEDULERS, 302),
+    ("undo", SCHEDULERS, 302),
     ("rsvp", ["team_a", "team_b"], 302),
     ("attendance", SCHEDULERS, 302),
     ("material-add", SCHEDULERS, 200),
@@ -214,6 +219,7 @@ def test_people_outside_the_cohort_get_404_and_change_nothing(client, world, obj
         "reschedule-post",
         "cancel",
         "cancel-post",
+        "undo",
         "attendance",
         "material-add",
         "material-add-post",

@@ -13,6 +13,7 @@ from portal.templatetags.portal_time import clock, when
 from sessions_app.models import LearningSession, Material, Reschedule
 from tests.sessions_app.factories import LearningSessionFactory
 from tests.sessions_app.helpers import field_errors, form_with_button, page_text, tables
+from tests.submissions import with_token
 
 DENVER = "America/Denver"
 STATE_ZONES = [
@@ -41,6 +42,11 @@ def facilitator_client(client, denver_facilitator):
 
 def series_url(cohort):
     return reverse("sessions_app:series_create", args=[cohort.pk])
+
+
+def submit(client, url, data, **kwargs):
+    """Post a create form as the browser does: with the blank form's one-time token."""
+    return client.post(url, with_token(client, url, data), **kwargs)
 
 
 def series_data(**changes):
@@ -73,7 +79,7 @@ def preview_table(response):
 def test_series_preview_lists_every_date_in_the_facilitators_zone_and_each_states_zone(
     facilitator_client, zones_cohort
 ):
-    response = facilitator_client.post(series_url(zones_cohort), series_data())
+    response = submit(facilitator_client, series_url(zones_cohort), series_data())
 
     assert response.status_code == 200
     header, *rows = preview_table(response)
@@ -86,7 +92,7 @@ def test_series_preview_lists_every_date_in_the_facilitators_zone_and_each_state
 
 
 def test_series_preview_saves_nothing(facilitator_client, zones_cohort):
-    facilitator_client.post(series_url(zones_cohort), series_data())
+    submit(facilitator_client, series_url(zones_cohort), series_data())
 
     assert not LearningSession.objects.exists()
 
@@ -94,7 +100,7 @@ def test_series_preview_saves_nothing(facilitator_client, zones_cohort):
 def test_creating_the_previewed_series_saves_exactly_the_previewed_times(
     facilitator_client, zones_cohort
 ):
-    preview = facilitator_client.post(series_url(zones_cohort), series_data())
+    preview = submit(facilitator_client, series_url(zones_cohort), series_data())
     _header, *rows = preview_table(preview)
     # The preview's own "Create" form carries the typed values back.
     confirmed = form_with_button(preview, "action", "create")
@@ -127,7 +133,7 @@ def test_creating_the_previewed_series_saves_exactly_the_previewed_times(
 def test_a_weekly_series_is_created_with_its_wall_clock_time_kept(facilitator_client, zones_cohort):
     data = series_data(first_date="2026-10-20", repeat="weekly", every_weeks="2", action="create")
 
-    facilitator_client.post(series_url(zones_cohort), data)
+    submit(facilitator_client, series_url(zones_cohort), data)
 
     assert list(
         zones_cohort.learning_sessions.order_by("starts_at").values_list("starts_at", flat=True)
@@ -155,7 +161,7 @@ def warnings_by_row(response):
 def test_preview_warns_of_a_time_in_the_past(client, zones_cohort, denver_facilitator):
     with time_machine.travel(utc(2026, 10, 20, 12, 0), tick=False):
         client.force_login(denver_facilitator)
-        response = client.post(series_url(zones_cohort), series_data())
+        response = submit(client, series_url(zones_cohort), series_data())
 
     october, november, december = warnings_by_row(response)
     assert "This time is in the past." in october
@@ -170,7 +176,7 @@ def test_preview_warns_of_an_overlap_with_another_session_of_the_cohort(
         cohort=zones_cohort, number=1, title="Kick-off", starts_at=utc(2026, 11, 3, 17, 30)
     )
 
-    response = facilitator_client.post(series_url(zones_cohort), series_data())
+    response = submit(facilitator_client, series_url(zones_cohort), series_data())
 
     october, november, december = warnings_by_row(response)
     assert "It overlaps session 1, “Kick-off”." in page_text(response)
@@ -186,7 +192,7 @@ def test_a_cancelled_session_is_no_overlap(facilitator_client, zones_cohort):
         status=LearningSession.Status.CANCELLED,
     )
 
-    response = facilitator_client.post(series_url(zones_cohort), series_data())
+    response = submit(facilitator_client, series_url(zones_cohort), series_data())
 
     assert "overlaps" not in page_text(response)
 
@@ -194,7 +200,7 @@ def test_a_cancelled_session_is_no_overlap(facilitator_client, zones_cohort):
 def test_preview_names_the_state_where_the_time_falls_outside_working_hours(
     facilitator_client, zones_cohort
 ):
-    response = facilitator_client.post(series_url(zones_cohort), series_data())
+    response = submit(facilitator_client, series_url(zones_cohort), series_data())
 
     for warnings in warnings_by_row(response):
         # 6:00 or 7:00 in Honolulu; Anchorage starts at 8:00 sharp and Phoenix at 9:00 or 10:00.
@@ -204,8 +210,10 @@ def test_preview_names_the_state_where_the_time_falls_outside_working_hours(
 
 
 def test_preview_of_a_time_good_everywhere_has_no_warnings(facilitator_client, zones_cohort):
-    response = facilitator_client.post(
-        series_url(zones_cohort), series_data(start_time="13:00", end_time="14:30")
+    response = submit(
+        facilitator_client,
+        series_url(zones_cohort),
+        series_data(start_time="13:00", end_time="14:30"),
     )
 
     assert warnings_by_row(response) == ["None—", "None—", "None—"]
@@ -278,8 +286,8 @@ SERIES_BAD_INPUT = [
 def test_bad_series_input_is_a_clear_message_with_the_typed_values_kept(
     facilitator_client, zones_cohort, changes, field, message, kept, action
 ):
-    response = facilitator_client.post(
-        series_url(zones_cohort), series_data(action=action, **changes)
+    response = submit(
+        facilitator_client, series_url(zones_cohort), series_data(action=action, **changes)
     )
 
     assert response.status_code == 200
@@ -295,8 +303,8 @@ def test_bad_series_input_is_a_clear_message_with_the_typed_values_kept(
 
 
 def test_a_weekly_series_needs_the_number_of_weeks(facilitator_client, zones_cohort):
-    response = facilitator_client.post(
-        series_url(zones_cohort), series_data(repeat="weekly", every_weeks="")
+    response = submit(
+        facilitator_client, series_url(zones_cohort), series_data(repeat="weekly", every_weeks="")
     )
 
     assert response.status_code == 200
@@ -304,7 +312,7 @@ def test_a_weekly_series_needs_the_number_of_weeks(facilitator_client, zones_coh
 
 
 def test_a_video_session_needs_its_link(facilitator_client, zones_cohort):
-    response = facilitator_client.post(series_url(zones_cohort), series_data(video_url=""))
+    response = submit(facilitator_client, series_url(zones_cohort), series_data(video_url=""))
 
     assert response.status_code == 200
     assert field_errors(response, "video_url") == ["Paste the video link people join with."]
@@ -330,17 +338,28 @@ def session_data(**changes):
     return data
 
 
-def test_adding_one_session_saves_it_at_the_typed_local_time(facilitator_client, zones_cohort):
+def test_one_extra_session_is_previewed_with_its_warnings_and_saved_only_when_confirmed(
+    facilitator_client, zones_cohort
+):
     LearningSessionFactory(cohort=zones_cohort, number=4)
     url = reverse("sessions_app:session_create", args=[zones_cohort.pk])
 
-    response = facilitator_client.post(url, session_data(), follow=True)
+    preview = submit(facilitator_client, url, session_data())
+
+    assert preview.status_code == 200
+    header, row = next(table for table in tables(preview) if table[0][0] == DENVER)
+    assert header == [DENVER, "Alaska", "Arizona", "Hawaii", "Warnings"]
+    assert row[:4] == ["Tue 17 Nov 2026, 10:00 MST", "08:00 AKST", "10:00 MST", "07:00 HST"]
+    assert "It falls outside 8:00–20:00 local time in Hawaii." in row[4]
+    assert not zones_cohort.learning_sessions.filter(title="Extra session on data").exists()
+
+    confirmed = form_with_button(preview, "action", "create")
+    response = facilitator_client.post(url, {**confirmed, "action": "create"}, follow=True)
 
     session = zones_cohort.learning_sessions.get(title="Extra session on data")
     assert response.redirect_chain == [(session.get_absolute_url(), 302)]
     assert session.starts_at == utc(2026, 11, 17, 17, 0)
     assert (session.number, session.duration_minutes, session.agenda) == (5, 60, "Data walk")
-    assert "It falls outside 8:00–20:00 local time in Hawaii." in page_text(response)
 
 
 SESSION_BAD_INPUT = [
@@ -392,7 +411,7 @@ def test_bad_input_for_one_session_is_a_clear_message_with_the_typed_values_kept
 ):
     url = reverse("sessions_app:session_create", args=[zones_cohort.pk])
 
-    response = facilitator_client.post(url, session_data(**changes))
+    response = submit(facilitator_client, url, session_data(**changes))
 
     assert response.status_code == 200
     assert any(message in error for error in field_errors(response, field))
@@ -477,6 +496,7 @@ def reschedule_data(**changes):
         "start_time": "10:00",
         "time_zone": DENVER,
         "reason": "The first date clashed with a hearing.",
+        "action": "move",
     }
     data.update(changes)
     return data
