@@ -8,7 +8,7 @@ from tests.browser.conftest import DESKTOP, assert_accessible
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
