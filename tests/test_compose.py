@@ -296,3 +296,10 @@ def test_forwarded_headers_are_believed_only_behind_a_named_proxy():
         {**production, "TRUSTED_PROXY_COUNT": "1"}, "shell", "-v", "0", "-c", SHOW_PROXY
     )
     assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 1", behind.stderr
+
+
+def test_the_compose_deployment_asks_staff_for_a_second_factor(services):
+    environment = compose_environment(services, **PRODUCTION_ENV_FILE)
+    show = "from django.conf import settings as s; print(s.STAFF_REQUIRE_MFA, s.DEBUG)"
+    done = run_settings(environment, "shell", "-v", "0", "-c", show)
+    assert done.stdout.split() == ["True", "False"], done.stderr
