@@ -183,26 +183,15 @@ def readdress(*, person, old_email):
         row.save(update_fields=["to_email", "updated_at"])
 
 
-def replace(row, *, due_at, payload=None):
-    """A planned row that has not gone yet gets a new moment (and what it says): a notice
-    that a later change supersedes before it went. The caller holds the row's lock."""
-    row.due_at = row.not_before = due_at
-    if payload is not None:
-        row.payload = payload
-    row.updated_at = timezone.now()
-    row.save(update_fields=["due_at", "not_before", "payload", "updated_at"])
-    return row
-
-
-def replace(row, *, due_at, payload=None):
-    """A planned row that has not gone yet gets a new moment (and what it says): a notice
-    that a later change supersedes before it went. The caller holds the row's lock."""
-    row.due_at = row.not_before = due_at
-    if payload is not None:
-        row.payload = payload
-    row.updated_at = timezone.now()
-    row.save(update_fields=["due_at", "not_before", "payload", "updated_at"])
-    return row
+def replace(rows, *, due_at):
+    """Planned rows that have not gone yet take a new moment, and the payload their caller
+    gave them: notices a later change supersedes before they went. One statement however
+    many rows; the caller holds their locks."""
+    now = timezone.now()
+    for row in rows:
+        row.due_at = row.not_before = due_at
+        row.updated_at = now
+    Notification.objects.bulk_update(rows, ["due_at", "not_before", "payload", "updated_at"])
 
 
 def dispatch_soon():

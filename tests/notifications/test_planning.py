@@ -96,7 +96,7 @@ def test_a_failure_while_planning_undoes_the_reschedule_itself(world, monkeypatc
     def broken_plan(**kwargs):
         raise IntegrityError("the ledger refused")
 
-    monkeypatch.setattr(ledger, "plan", broken_plan)
+    monkeypatch.setattr(ledger, "plan_many", broken_plan)
     with pytest.raises(IntegrityError):
         sessions.reschedule_session(
             session, starts_at=OCTOBER_6 + timedelta(days=1), reason="Clash", by=world.staff
