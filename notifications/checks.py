@@ -3,9 +3,10 @@
 A row is leased for NOTIFICATIONS_LEASE_SECONDS from the moment its send starts; when the
 lease runs out the row goes back to the queue, and another worker may claim it and send it
 again. So every send must be over inside its lease, even when the mail server stops
-answering: EMAIL_TIMEOUT bounds each exchange with the server, the send task's soft time
-limit the whole send (a failed attempt, retried), its hard limit the worker process. Each
-must be shorter than the next.
+answering: EMAIL_TIMEOUT bounds each exchange with the server; the task that sends a batch
+starts a send only while EMAIL_TIMEOUT is left before its soft time limit, which cuts short
+a send still running (a failed attempt, retried); its hard limit stops the worker process.
+Each must be shorter than the next.
 """
 
 from itertools import pairwise

@@ -6,6 +6,7 @@ transactions with SKIP LOCKED. Sending happens outside any transaction.
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -361,27 +362,43 @@ def _prepare(pk, token):
         return render_message(row, kind, obj, unsubscribe_url(row.to_email, row.kind))
 
 
+def deliver_batch(claimed):
+    """Deliver claimed rows in turn while the send task has time for another send.
+
+    Every send must end inside its lease, so the task that sends a batch has time limits
+    under the lease (notifications/checks.py). A send starts only while EMAIL_TIMEOUT is
+    left before the soft limit (the first one always starts, so a batch always moves on);
+    a send the soft limit cuts short is a failed attempt. Returns the rows not tried, for
+    another task to go on with.
+    """
+    budget = settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT - settings.EMAIL_TIMEOUT
+    deadline = time.monotonic() + budget
+    for index, (pk, token) in enumerate(claimed):
+        if index and time.monotonic() > deadline:
+            return claimed[index:]
+        if deliver(pk, token) == "timed out":
+            return claimed[index + 1 :]
+    return []
+
+
 def deliver(pk, token):
     """Send one claimed row: re-check and render under lock, send outside, mark sent.
 
     A mail server that stops answering is cut off by EMAIL_TIMEOUT, or by the send task's
-    soft time limit (SoftTimeLimitExceeded, raised here mid-send): a failed attempt, retried,
-    recorded before the row's lease runs out (notifications/checks.py).
+    soft time limit (SoftTimeLimitExceeded, raised mid-send): a failed attempt, retried.
     """
     try:
         message = _prepare(pk, token)
     except Exception as error:  # noqa: BLE001 — a row that can't be rendered fails visibly
         logger.exception("Notification %s could not be prepared", pk)
         # Its transaction rolled back, attempt count included: count this attempt here.
-        _record_failure(pk, token, error, count_attempt=True)
-        return "failed"
+        return _record_failure(pk, token, error, count_attempt=True)
     if message is None:
         return "skipped"
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
-        _record_failure(pk, token, error)
-        return "failed"
+        return _record_failure(pk, token, error)
     return _mark_sent(pk, token)
 
 
@@ -419,11 +436,14 @@ def _mark_sent(pk, token):
 
 
 def _record_failure(pk, token, error, *, count_attempt=False):
+    """Back to the queue after a backoff, or failed for good. Returns the outcome: "timed
+    out" when the send task's soft time limit cut it short, else "failed"."""
+    outcome = "timed out" if isinstance(error, SoftTimeLimitExceeded) else "failed"
     now = timezone.now()
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=pk, claim_token=token).first()
         if row is None or row.state != State.SENDING:
-            return
+            return outcome
         row.attempts += count_attempt
         row.last_error = _describe(error)[:2000]
         row.lease_until = None
@@ -437,14 +457,15 @@ def _record_failure(pk, token, error, *, count_attempt=False):
             row.not_before = now + timedelta(seconds=backoff)
         row.save()
     logger.warning("Notification %s failed (attempt %s): %s", pk, row.attempts, row.last_error)
+    return outcome
 
 
 def _describe(error):
     if isinstance(error, SoftTimeLimitExceeded):
         limit = settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT
         return (
-            f"SoftTimeLimitExceeded: the send took longer than its {limit}-second limit "
-            "(the mail server stopped answering)"
+            "SoftTimeLimitExceeded: the mail server did not finish answering within the send "
+            f"task's {limit}-second limit"
         )
     return f"{type(error).__name__}: {error}"
 

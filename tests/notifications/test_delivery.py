@@ -336,5 +336,5 @@ def test_a_row_that_cannot_be_rendered_fails_visibly_and_the_rest_of_the_batch_s
 
 
 def send_batch_of_everything_due():
-    """What the workers do with one claimed batch (a send task for each row)."""
+    """What the worker's send_batch task does with one claimed batch it has time for."""
     return [ledger.deliver(pk, token) for pk, token in ledger.claim_batch(limit=100)]

@@ -7,6 +7,7 @@ Monday 5 October at 16:00Z.
 """
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from notifications import services as ledger
 from notifications import tasks
 from notifications.checks import send_ends_inside_its_lease
+from notifications.models import Notification
 from tests.notifications.conftest import deliver_due, reminders, schedule, state_of, utc
 
 pytestmark = pytest.mark.usefixtures("september")
@@ -132,8 +134,8 @@ def test_a_send_that_outlived_its_lease_with_nobody_taking_the_row_back_is_marke
 # The soft time limit is a failed attempt ------------------------------------------------------
 
 TIMED_OUT = (
-    "SoftTimeLimitExceeded: the send took longer than its 120-second limit "
-    "(the mail server stopped answering)"
+    "SoftTimeLimitExceeded: the mail server did not finish answering within the send task's "
+    "120-second limit"
 )
 
 
@@ -147,7 +149,7 @@ def test_a_send_stopped_by_the_soft_time_limit_is_a_failed_attempt_retried_later
     settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT = 120
     monkeypatch.setattr(EmailMultiAlternatives, "send", hang_until_the_soft_limit)
 
-    assert ledger.deliver(reminder.pk, reminder.token) == "failed"
+    assert ledger.deliver(reminder.pk, reminder.token) == "timed out"
 
     reminder.refresh_from_db()
     assert (reminder.state, reminder.attempts, reminder.claim_token) == ("scheduled", 1, "")
@@ -173,16 +175,68 @@ def test_a_send_stopped_by_the_soft_time_limit_every_time_ends_failed_with_the_r
     reminder.refresh_from_db()
     september.move_to(reminder.not_before)
 
-    assert deliver_due() == {reminder.pk: "failed"}
+    assert deliver_due() == {reminder.pk: "timed out"}
 
     reminder.refresh_from_db()
     assert (reminder.state, reminder.attempts, reminder.last_error) == ("failed", 2, TIMED_OUT)
 
 
-def test_each_send_is_its_own_task_with_time_limits_under_the_lease(settings):
-    assert tasks.send.soft_time_limit == settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT
-    assert tasks.send.time_limit == settings.NOTIFICATIONS_SEND_TIME_LIMIT
-    assert tasks.send.time_limit < settings.NOTIFICATIONS_LEASE_SECONDS
+# A batch takes only what fits in its task's time ----------------------------------------------
+
+
+@pytest.fixture
+def batch(world, september):
+    """The eight day-before reminders of a session, due now and claimed as one batch."""
+    world.cohort1.reminder_offsets = [24 * 60]
+    world.cohort1.save()
+    schedule(world)
+    september.move_to(DAY_BEFORE_DUE)
+    return [list(pair) for pair in ledger.claim_batch(limit=100)]  # as the broker hands it
+
+
+def states(batch):
+    return Counter(
+        Notification.objects.filter(pk__in=[pk for pk, _ in batch]).values_list("state", flat=True)
+    )
+
+
+def test_a_batch_starts_no_send_once_less_than_email_timeout_is_left_and_hands_on_the_rest(
+    batch, settings
+):
+    settings.EMAIL_TIMEOUT = settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT  # no time for more
+
+    rest = ledger.deliver_batch(batch)
+
+    assert rest == batch[1:]  # the first send always starts, so the batch moves on
+    assert states(batch) == {"sent": 1, "sending": 7}
+    assert len(mail.outbox) == 1
+
+
+def test_a_send_cut_short_by_the_soft_limit_ends_the_batch_and_a_new_task_sends_the_rest(
+    batch, monkeypatch
+):
+    first = batch[0][0]
+
+    def first_one_hangs(message, *args, **kwargs):
+        if message.extra_headers["Message-ID"].startswith(f"<notification-{first}."):
+            raise SoftTimeLimitExceeded()
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", first_one_hangs)
+
+    assert ledger.deliver_batch(batch) == batch[1:]
+    assert states(batch) == {"scheduled": 1, "sending": 7}
+
+    tasks.send_batch.delay(batch[1:])  # what the task does with the rest (run here, eagerly)
+
+    assert states(batch) == {"scheduled": 1, "sent": 7}
+    assert Notification.objects.get(pk=first).last_error == TIMED_OUT
+
+
+def test_the_send_task_has_time_limits_under_the_lease(settings):
+    assert tasks.send_batch.soft_time_limit == settings.NOTIFICATIONS_SEND_SOFT_TIME_LIMIT
+    assert tasks.send_batch.time_limit == settings.NOTIFICATIONS_SEND_TIME_LIMIT
+    assert tasks.send_batch.time_limit < settings.NOTIFICATIONS_LEASE_SECONDS
 
 
 # The settings check ---------------------------------------------------------------------------
