@@ -7,7 +7,7 @@ from accounts.services import _validate_target
 from accounts.timezones import time_zone_choices, validate_time_zone
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Organisation
-from portal.forms import PortalFormMixin
+from portal.forms import PortalFormMixin, QuickSelect
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -16,7 +16,12 @@ class TimeZoneField(forms.ChoiceField):
     }
 
     def __init__(self, **kwargs):
-        super().__init__(choices=time_zone_choices, validators=[validate_time_zone], **kwargs)
+        super().__init__(
+            choices=time_zone_choices,
+            validators=[validate_time_zone],
+            widget=QuickSelect,
+            **kwargs,
+        )
 
 
 class ProfileForm(PortalFormMixin, forms.ModelForm):

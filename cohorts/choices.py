@@ -91,3 +91,4 @@ US_STATES = [
 ]
 STATE_CHOICES = [(code, name) for code, name, _zone in US_STATES]
 STATE_TIME_ZONES = {code: zone for code, _name, zone in US_STATES}
+STATE_NAMES = dict(STATE_CHOICES)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.choices import (
     STATE_CHOICES,
+    STATE_NAMES,
     STATE_TIME_ZONES,
     CohortStatus,
     FocusArea,
@@ -97,6 +98,11 @@ class Organisation(models.Model):
     @property
     def default_time_zone(self):
         return STATE_TIME_ZONES.get(self.state)
+
+    def get_state_display(self):
+        """Django's own looks the name up in all 56 lazily translated choices on every call,
+        which a list of organisations pays for on each row."""
+        return STATE_NAMES.get(self.state, self.state)
 
 
 class MembershipQuerySet(models.QuerySet):

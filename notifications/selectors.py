@@ -43,7 +43,8 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
 
 def my_notifications(user, limit=10):
     """What the portal will send a person, and what it sent them lately."""
-    mine = Notification.objects.filter(to_email=user.email.lower()).select_related("cohort")
+    # By the person's account (an index leads with it); their address may have changed.
+    mine = Notification.objects.filter(recipient=user).select_related("cohort")
     muted = MutedKind.objects.filter(email=user.email.lower()).values("kind")
     upcoming = (
         mine.filter(state=Notification.State.SCHEDULED)
