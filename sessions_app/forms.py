@@ -1,5 +1,4 @@
 from datetime import date, datetime, timedelta
-from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -275,29 +274,6 @@ class MaterialForm(PortalFormMixin, forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(
             f".{ext}" for ext in sorted(settings.MATERIAL_EXTENSIONS)
         )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return upload
-        extension = PurePosixPath(upload.name).suffix.lower().lstrip(".")
-        if extension not in settings.MATERIAL_EXTENSIONS:
-            raise ValidationError(
-                _("Files of type “.%(ext)s” can't be shared here. Allowed: %(types)s.")
-                % {
-                    "ext": extension or "?",
-                    "types": ", ".join(sorted(settings.MATERIAL_EXTENSIONS)),
-                }
-            )
-        if upload.size > settings.MATERIAL_MAX_BYTES:
-            raise ValidationError(
-                _("This file is %(size)s; the most a file can be is %(limit)s.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.MATERIAL_MAX_BYTES),
-                }
-            )
-        return upload
 
     def clean(self):
         data = super().clean()

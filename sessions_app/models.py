@@ -1,10 +1,13 @@
 import secrets
 from datetime import timedelta
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,12 +125,49 @@ def material_path(instance, filename):
     return f"{folder}/{secrets.token_hex(8)}-{name}"
 
 
+def _is_new_upload(file):
+    """A stored file was checked when it came in: a later change of the limits leaves its
+    material editable."""
+    return not getattr(file, "_committed", False)
+
+
+def validate_material_type(file):
+    """Only the kinds of file the portal shares (settings.MATERIAL_EXTENSIONS)."""
+    extension = PurePosixPath(file.name).suffix.lower().lstrip(".")
+    if _is_new_upload(file) and extension not in settings.MATERIAL_EXTENSIONS:
+        raise ValidationError(
+            _("Files of type “.%(ext)s” can't be shared here. Allowed: %(types)s."),
+            code="material_type",
+            params={
+                "ext": extension or "?",
+                "types": ", ".join(sorted(settings.MATERIAL_EXTENSIONS)),
+            },
+        )
+
+
+def validate_material_size(file):
+    if _is_new_upload(file) and file.size > settings.MATERIAL_MAX_BYTES:
+        raise ValidationError(
+            _("This file is %(size)s; the most a file can be is %(limit)s."),
+            code="material_size",
+            params={
+                "size": filesizeformat(file.size),
+                "limit": filesizeformat(settings.MATERIAL_MAX_BYTES),
+            },
+        )
+
+
 class Material(models.Model):
     """A file or a link attached to a session. Files are served only through a scoped view."""
 
     session = models.ForeignKey(LearningSession, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=material_path, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=material_path,
+        blank=True,
+        validators=[validate_material_type, validate_material_size],
+    )
     url = models.URLField(_("link"), blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -151,6 +191,11 @@ class Material(models.Model):
     @property
     def filename(self):
         return PurePosixPath(self.file.name).name.split("-", 1)[-1] if self.file else ""
+
+    @property
+    def link_host(self):
+        """The site a link material opens, said beside it."""
+        return urlsplit(self.url).hostname or ""
 
 
 class Attendance(models.Model):

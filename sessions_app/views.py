@@ -353,9 +353,11 @@ def material_add(request, pk):
 
 
 def material_download(request, pk, material_pk):
+    """A file, served through the person's scope. A link material has no address here: the
+    session page links to its site directly, so the portal's domain never redirects away."""
     material = selectors.get_material_for(request.user, pk, material_pk)
     if not material.file:
-        return redirect(material.url)
+        raise Http404
     return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.filename)
 
 

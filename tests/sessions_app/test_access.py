@@ -157,7 +157,8 @@ ENTITLED = [
     ("material-add", SCHEDULERS, 200),
     ("material-add-post", SCHEDULERS, 302),
     ("material-download", READERS, 200),
-    ("link-download", READERS, 302),
+    # A link material has no address of its own: the session page links to its site.
+    ("link-download", READERS, 404),
     ("material-delete", SCHEDULERS, 302),
     ("ics", READERS, 200),
 ]
@@ -253,7 +254,7 @@ def test_signed_out_visitors_are_sent_to_the_login_page(objects, name):
 def test_a_material_is_404_through_another_sessions_url(client, world, objects):
     """A material id pasted under a session the person can see is still only its own."""
     other = LearningSessionFactory(cohort=world.cohort2)
-    foreign = LinkMaterialFactory(session=other)
+    foreign = FileMaterialFactory(session=other)
     mine = LearningSessionFactory(cohort=world.cohort1)
     client.force_login(world.fac1)
 

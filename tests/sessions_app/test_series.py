@@ -697,18 +697,6 @@ def test_an_uploaded_pdf_downloads_as_an_attachment_with_its_bytes(
     assert download["Content-Disposition"] == 'attachment; filename="agenda.pdf"'
 
 
-def test_a_link_material_opens_its_link(facilitator_client, session):
-    url = reverse("sessions_app:material_add", args=[session.pk])
-    facilitator_client.post(url, {"title": "Reading", "url": "https://example.org/reading"})
-    material = Material.objects.get(session=session)
-
-    response = facilitator_client.get(
-        reverse("sessions_app:material_download", args=[session.pk, material.pk])
-    )
-
-    assert (response.status_code, response["Location"]) == (302, "https://example.org/reading")
-
-
 def test_removing_a_material_deletes_its_file(facilitator_client, session, media):
     facilitator_client.post(
         reverse("sessions_app:material_add", args=[session.pk]), {"title": "Slides", "file": pdf()}
