@@ -134,7 +134,7 @@ def enrolled_zones(cohort):
     zones = {}
     for org in [e.organisation for e in cohort.enrolments.select_related("organisation")]:
         if org.default_time_zone:
-            zones[org.get_state_display()] = org.default_time_zone
+            zones[str(org.get_state_display())] = org.default_time_zone
     return sorted(zones.items())
 
 
