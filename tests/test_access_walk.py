@@ -10,7 +10,8 @@ one of the tables below:
 - TOKEN_PAGES    a URL that carries a secret link (invitation, reset, feed, unsubscribe):
                  a link that is not (or no longer) valid, and how its refusal looks;
 - PLAIN_PAGES    a URL without arguments: who may use it;
-- ADMIN_OBJECTS  a model registered in the admin: which of team A's objects its pages open.
+- ADMIN_OBJECTS  a model registered in the admin: which of team A's objects its pages open;
+- ADMIN_PAGES    the admin's own pages that take an argument.
 
 Who is who (World in tests/conftest.py): team A and team B share cohort one (facilitator
 fac1, planning partner `partner`); team C is in cohort two (facilitator fac2); stray_partner
@@ -44,7 +45,6 @@ from tests.sessions_app.factories import (
     CalendarFeedFactory,
     FileMaterialFactory,
     LearningSessionFactory,
-    LinkMaterialFactory,
 )
 from tests.url_walk import (
     Visitor,
@@ -96,7 +96,6 @@ def team_a(world, settings, tmp_path):
         "staff_group": Group.objects.get(name=STAFF_GROUP),
         "session": session,
         "file": FileMaterialFactory(session=session),
-        "link": LinkMaterialFactory(session=session),
         "attendance": AttendanceFactory(session=session, person=person, enrolment=world.team_a),
         "reschedule": Reschedule.objects.create(
             session=session,
