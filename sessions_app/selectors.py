@@ -1,10 +1,10 @@
 """Reads of learning sessions, always scoped to the person asking."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -96,34 +96,31 @@ def attendance_summary(cohort, teams):
     A team misses a session when attendance was taken for it and none of its people were
     present. Two misses in a row (the latest ones) flag the team.
     """
-    sessions = list(
+    held = list(
         cohort.learning_sessions.filter(
             status=LearningSession.Status.SCHEDULED, starts_at__lte=timezone.now()
         )
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.exclude(mark=""),
-                to_attr="marked",
-            )
-        )
         .order_by("starts_at")
     )
-    sessions = [s for s in sessions if s.marked]
+    marks = Attendance.objects.filter(session__in=[session.pk for session in held]).exclude(mark="")
+    taken = set()
+    present = defaultdict(set)  # (session id, enrolment id) → ids of the people present
+    for session_id, enrolment_id, person_id, mark in marks.values_list(
+        "session_id", "enrolment_id", "person_id", "mark"
+    ):
+        taken.add(session_id)
+        if mark == Attendance.Mark.PRESENT:
+            present[session_id, enrolment_id].add(person_id)
+    sessions = [session for session in held if session.pk in taken]
     summary = []
     for team in teams:
         ed_ids = {s.person_id for s in team.current_seats if s.role == TeamRole.EXECUTIVE_DIRECTOR}
         row = TeamAttendance(team)
         streak = 0
         for session in sessions:
-            present = {
-                a.person_id
-                for a in session.marked
-                if a.enrolment_id == team.pk and a.mark == Attendance.Mark.PRESENT
-            }
-            represented = bool(present)
-            row.cells.append((represented, bool(present & ed_ids)))
-            streak = 0 if represented else streak + 1
+            there = present[session.pk, team.pk]
+            row.cells.append((bool(there), bool(there & ed_ids)))
+            streak = 0 if there else streak + 1
         row.missed_in_a_row = streak
         summary.append(row)
     return sessions, summary
