@@ -30,6 +30,9 @@ class Kind:
     attachments: Callable = field(default=_nothing)
     # The object to lock while re-checking and rendering (so a concurrent change waits).
     lock: Callable | None = None
+    # What the rows are about, in words, for the Outbox and a person's list of emails:
+    # describe(objects) → {pk: label}, for objects of one model read in one query.
+    describe: Callable | None = None
 
     @property
     def template_dir(self):

@@ -25,6 +25,7 @@ def outbox(request):
     }
     rows = selectors.filtered_outbox(request.user, **filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_labels(page.object_list)
     cohorts = cohorts_for(request.user) if roles.staff else facilitated_cohorts(request.user)
     return render(
         request,

@@ -17,6 +17,7 @@ from cohorts import hooks
 from cohorts.choices import CohortStatus
 from notifications import kinds
 from notifications import services as ledger
+from portal.templatetags.portal_time import when
 from sessions_app.calendar import build_calendar
 from sessions_app.models import LearningSession
 
@@ -259,6 +260,16 @@ def _context(row, session):
     }
 
 
+def describe(sessions):
+    """Each session in words for the Outbox and a person's list of emails: number, title and
+    time in the viewer's zone."""
+    return {
+        session.pk: _("Learning session %(number)s: %(title)s, %(when)s")
+        % {"number": session.number, "title": session.title, "when": when(session.starts_at)}
+        for session in sessions
+    }
+
+
 def _calendar(row, session):
     return [("session.ics", build_calendar([session], name=session.cohort.name), "text/calendar")]
 
@@ -292,4 +303,5 @@ def register():
         context=_context,
         attachments=_calendar,
         lock=_lock,
+        describe=describe,
     )

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications import services as ledger
@@ -56,6 +58,38 @@ def test_the_preferences_page_lists_what_the_portal_will_send(world):
     page = signed_in(world.fac1).get(reverse("notifications:preferences"))
 
     assert [row.slot for row in page.context["upcoming"]] == ["before-10080m", "before-1440m"]
+
+
+def test_each_email_a_person_will_get_names_its_session_in_their_zone(world):
+    schedule(world)
+    world.fac1.time_zone = "America/Anchorage"
+    world.fac1.save()
+    client = signed_in(world.fac1)
+
+    for url in (reverse("notifications:preferences"), reverse("dashboard:profile")):
+        page = client.get(url).content.decode()
+        line = "Session reminders: Learning session 1: Equity in practice, Tue 6 Oct 2026, 08:00"
+        assert f"{line} AKDT" in page, url
+
+
+def test_the_preferences_page_reads_the_sessions_once_however_many(world, september):
+    client = signed_in(world.fac1)
+    url = reverse("notifications:preferences")
+    schedule(world)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+
+    for day in range(7, 12):
+        schedule(world, starts_at=utc(2026, 10, day, 16, 0))
+        september.shift(timedelta(seconds=1))
+
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len({row.object_id for row in page.context["upcoming"]}) > 1
+    assert all(row.about_label for row in page.context["upcoming"])
+    # session, user, roles, muted kinds, what comes and what went (2), the sessions they are
+    # about (1, for both lists).
+    assert len(many) == len(few)
 
 
 # Unsubscribe ---------------------------------------------------------------------------------
@@ -172,6 +206,7 @@ def test_staff_see_every_row(world, two_cohorts):
         ("kind", REMINDER, lambda w: Q(kind=REMINDER)),
         ("cohort", "cohort2", lambda w: Q(cohort=w.cohort2)),
         ("recipient", "fac1", lambda w: Q(recipient=w.fac1)),
+        ("state", "scheduled", lambda w: Q(state="scheduled")),
     ],
 )
 def test_staff_filter_the_outbox(world, two_cohorts, field, value, expected):
@@ -189,6 +224,49 @@ def test_staff_filter_the_outbox(world, two_cohorts, field, value, expected):
     assert wanted
     assert listed(response) == wanted
     assert len(wanted) < Notification.objects.count()
+    # By due time within any filter: what goes next first among the scheduled, else latest
+    # first.
+    rows = response.context["page"].object_list
+    if value == "scheduled":
+        assert [row.not_before for row in rows] == sorted(row.not_before for row in rows)
+    else:
+        due = [row.due_at for row in rows]
+        assert due == sorted(due, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"kind": REMINDER}, {"cohort": "cohort1"}, {"recipient": "fac1"}]
+)
+def test_the_outbox_lists_by_due_time_not_by_when_rows_were_planned(world, filters):
+    schedule(world, starts_at=utc(2026, 11, 3, 17, 0), title="Planned first, held later")
+    schedule(world, starts_at=utc(2026, 10, 6, 16, 0), title="Planned second, held sooner")
+    filters = {
+        key: {"cohort1": str(world.cohort1.pk), "fac1": world.fac1.email}.get(value, value)
+        for key, value in filters.items()
+    }
+
+    rows = signed_in(world.staff).get(OUTBOX, filters).context["page"].object_list
+
+    due = [row.due_at for row in rows]
+    assert due == sorted(due, reverse=True)
+    assert [row.pk for row in rows] != sorted((row.pk for row in rows), reverse=True)
+
+
+def test_each_outbox_row_names_its_session_in_the_viewers_zone(world, two_cohorts):
+    world.staff.time_zone = "Pacific/Honolulu"
+    world.staff.save()
+    second = two_cohorts[1]
+
+    page = signed_in(world.staff).get(OUTBOX, {"cohort": str(world.cohort2.pk)})
+
+    assert all(
+        row.about_label == f"Learning session {second.number}: Equity in practice, "
+        "Tue 6 Oct 2026, 06:00 HST"
+        for row in page.context["page"].object_list
+    )
+    assert "Learning session 1: Equity in practice, Tue 6 Oct 2026, 06:00 HST" in (
+        page.content.decode()
+    )
 
 
 def test_staff_see_the_error_of_a_failed_row_and_why_a_cancelled_one_was_cancelled(

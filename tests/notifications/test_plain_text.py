@@ -23,7 +23,9 @@ def test_a_subject_keeps_ampersands_and_angle_brackets_as_typed(world, session, 
 
     message = mail_for(mail.outbox, world.fac1.email)
 
-    assert message.subject == "Reminder: R&D <b>, Tue 6 Oct 2026, 12:00 EDT"
+    assert message.subject == (
+        f"{world.cohort1.name} — Reminder: learning session 1, R&D <b>, Tue 6 Oct 2026, 12:00 EDT"
+    )
     assert "This is a reminder of “R&D <b>”." in message.body
     assert "&amp;" not in message.body
 
@@ -47,7 +49,9 @@ def test_a_subject_is_one_line_whatever_the_title(world, september):
 
     message = mail_for(mail.outbox, world.fac1.email)
 
-    assert message.subject == "Reminder: Two lines, Tue 6 Oct 2026, 12:00 EDT"
+    assert message.subject == (
+        f"{world.cohort1.name} — Reminder: learning session 1, Two lines, Tue 6 Oct 2026, 12:00 EDT"
+    )
 
 
 def test_a_moved_session_notice_keeps_the_title_as_typed(world, session, september):
@@ -57,7 +61,8 @@ def test_a_moved_session_notice_keeps_the_title_as_typed(world, session, septemb
     september.move_to(utc(2026, 9, 2, 0, 0))
     deliver_due()
 
-    moved = [m for m in mail.outbox if m.subject.startswith("Moved:")]
+    start = f"{world.cohort1.name} — Learning session 1 moved: R&D <b> is now "
+    moved = [m for m in mail.outbox if " moved: " in m.subject]
     assert moved
-    assert all(m.subject.startswith("Moved: R&D <b> is now ") for m in moved)
+    assert all(m.subject.startswith(start) for m in moved)
     assert all("Q&A <later>" in m.body for m in moved)
