@@ -104,9 +104,13 @@ def team_a(world, settings, tmp_path):
             reason="Moved a day",
             by=world.fac1,
         ),
-        "invitation": InvitationFactory(organisation=world.team_a.organisation),
+        "invitation": InvitationFactory(
+            organisation=world.team_a.organisation, invited_by=world.staff
+        ),
         "revoked_invitation": InvitationFactory(
-            organisation=world.team_a.organisation, revoked_at=NOW - timedelta(days=1)
+            organisation=world.team_a.organisation,
+            invited_by=world.staff,
+            revoked_at=NOW - timedelta(days=1),
         ),
         "notification": Notification.objects.create(
             kind="session_reminder",
@@ -494,9 +498,9 @@ def test_the_walk_posts_with_a_csrf_token_that_django_accepts(world):
     visitor = Visitor("team_c", world.team_c_ed)
     data = {"language": "es", "next": "/"}
 
-    assert visitor.ask("post", "/language/", data).status_code == 302
+    assert visitor.ask("post", reverse("set_language"), data).status_code == 302
     visitor.token = "not-the-token"
-    assert visitor.ask("post", "/language/", data).status_code == 403
+    assert visitor.ask("post", reverse("set_language"), data).status_code == 403
 
 
 @pytest.mark.parametrize("pattern", walked(OBJECT_PAGES), ids=key_of)
