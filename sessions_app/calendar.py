@@ -5,11 +5,11 @@ zone; UID is stable per session and SEQUENCE follows the session's sequence, so 
 updated event replaces the old one instead of appearing twice.
 """
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from sessions_app.models import LearningSession
 
@@ -57,13 +57,23 @@ def session_event(session):
     return event
 
 
-def build_calendar(sessions, *, name):
+# How often a subscribed calendar should fetch the feed again: RFC 7986's REFRESH-INTERVAL,
+# and X-PUBLISHED-TTL for Outlook and older clients that read only that.
+FEED_REFRESH = timedelta(hours=1)
+
+
+def build_calendar(sessions, *, name, refresh=None):
+    """A calendar named `name` (X-WR-CALNAME, what the calendar application lists it as);
+    a subscription feed also says how often to refresh."""
     cal = Calendar()
     cal.add("prodid", "-//Equity Cohort Portal//Learning sessions//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    if refresh is not None:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(refresh).to_ical().decode())
     for session in sessions:
         cal.add_component(session_event(session))
     return cal.to_ical()

@@ -13,7 +13,7 @@ from cohorts.selectors import get_cohort_for
 from portal.forms import act_and_report, run_service
 from portal.permissions import require
 from sessions_app import notices, selectors, services
-from sessions_app.calendar import build_calendar
+from sessions_app.calendar import FEED_REFRESH, build_calendar
 from sessions_app.forms import (
     PLACE_FIELDS,
     CancelForm,
@@ -372,9 +372,10 @@ def material_delete(request, pk, material_pk):
 # Calendars -----------------------------------------------------------------------------------
 
 
-def _calendar_response(sessions, *, name, filename):
+def _calendar_response(sessions, *, name, filename, refresh=None):
     response = HttpResponse(
-        build_calendar(sessions, name=name), content_type="text/calendar; charset=utf-8"
+        build_calendar(sessions, name=name, refresh=refresh),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -395,7 +396,10 @@ def feed(request, token):
     sessions = selectors.my_sessions(subscription.person).order_by("starts_at")
     with translation.override(subscription.person.language):
         return _calendar_response(
-            sessions, name=_("My learning sessions"), filename="learning-sessions.ics"
+            sessions,
+            name=_("My learning sessions"),
+            filename="learning-sessions.ics",
+            refresh=FEED_REFRESH,
         )
 
 
@@ -406,6 +410,9 @@ def feed_manage(request):
         messages.success(
             request, _("Your calendar link is turned off. Calendars using it stop updating.")
         )
+    elif services.feed_for(request.user) is None:
+        services.regenerate_feed(request.user)
+        messages.success(request, _("Your calendar link is ready."))
     else:
         services.regenerate_feed(request.user)
         messages.success(

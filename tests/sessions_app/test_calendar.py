@@ -139,6 +139,45 @@ def test_the_feed_needs_no_login_and_parses(world, session):
     assert list(events(response)) == [session.uid]
 
 
+def test_the_feed_says_how_often_to_refresh_and_a_single_session_does_not(client, world, session):
+    feed = Client().get(feed_url(world.team_a_ed))
+    client.force_login(world.team_a_ed)
+    one = ics(client, session)
+
+    text = feed.content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in text
+    assert parse(feed)["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+    assert "REFRESH-INTERVAL" not in one.content.decode()
+    assert "X-WR-CALNAME" in one.content.decode()
+
+
+def test_the_profile_offers_the_feed_as_webcal_and_as_a_link_to_copy(client, world):
+    person = world.team_a_ed
+    path = feed_url(person)
+    client.force_login(person)
+
+    page = client.get(reverse("dashboard:profile")).content.decode()
+
+    assert f'href="webcal://testserver{path}"' in page
+    assert f'id="feed-url" class="form-control" readonly value="http://testserver{path}"' in page
+    assert 'data-copy="feed-url"' in page
+    assert "/static/js/copy.js" in page
+
+
+def test_the_first_link_does_not_speak_of_an_old_one_a_new_link_does(client, world):
+    client.force_login(world.team_a_ed)
+    manage = reverse("sessions_app:feed_manage")
+
+    first = client.post(manage, {"action": "regenerate"}, follow=True)
+    again = client.post(manage, {"action": "regenerate"}, follow=True)
+
+    first_messages = [str(message) for message in first.context["messages"]]
+    assert first_messages == ["Your calendar link is ready."]
+    again_messages = [str(message) for message in again.context["messages"]]
+    assert again_messages == ["Your new calendar link is ready. Any old link has stopped working."]
+
+
 def test_the_feed_lists_only_the_persons_own_sessions(world, session):
     own_later = LearningSessionFactory(cohort=world.cohort1, starts_at=utc(2026, 11, 3, 17, 0))
     other_cohort = LearningSessionFactory(cohort=world.cohort2, starts_at=utc(2026, 10, 6, 16, 0))
