@@ -254,7 +254,7 @@ class CancelForm(PortalFormMixin, forms.Form):
     )
 
 
-class MaterialForm(PortalFormMixin, forms.Form):
+class MaterialForm(SubmitOnceMixin, PortalFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(
@@ -274,6 +274,9 @@ class MaterialForm(PortalFormMixin, forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(
             f".{ext}" for ext in sorted(settings.MATERIAL_EXTENSIONS)
         )
+
+    def created_url(self, result):
+        return result.session.get_absolute_url()
 
     def clean(self):
         data = super().clean()

@@ -116,7 +116,7 @@ def urls(o):
         "material-add-post": (
             "post",
             reverse("sessions_app:material_add", args=[session]),
-            {"title": "Stolen", "url": "https://example.org/x"},
+            {"title": "Stolen", "url": "https://example.org/x", "submission": "a-one-time-token"},
         ),
         "material-download": (
             "get",

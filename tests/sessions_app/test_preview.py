@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import formats
 
 from notifications.models import Notification
 from sessions_app.models import LearningSession, Reschedule
@@ -187,7 +188,8 @@ def test_a_session_does_not_overlap_itself(facilitator_client, session):
 def test_the_preview_warns_of_a_time_after_the_cohorts_end(facilitator_client, session):
     response = facilitator_client.post(reschedule_url(session), move_data(date="2027-03-02"))
 
-    assert "It is after the cohort ends on Feb. 26, 2027." in preview_warnings(response)
+    last_day = formats.date_format(date(2027, 2, 26), "DATE_FORMAT")
+    assert f"It is after the cohort ends on {last_day}." in preview_warnings(response)
 
 
 def test_the_last_day_of_the_cohort_is_not_after_its_end(facilitator_client, session):
@@ -295,6 +297,20 @@ def test_one_extra_session_sent_twice_is_created_once(facilitator_client, zones_
     (created,) = zones_cohort.learning_sessions.all()
     assert first["Location"] == created.get_absolute_url()
     assert f'<a href="{created.get_absolute_url()}">See what it created.</a>' in page_text(again)
+
+
+def test_the_material_form_sent_twice_adds_the_material_once(facilitator_client, session):
+    url = reverse("sessions_app:material_add", args=[session.pk])
+    data = with_token(
+        facilitator_client, url, {"title": "Reading", "url": "https://example.org/reading"}
+    )
+
+    first = facilitator_client.post(url, data)
+    again = facilitator_client.post(url, data)
+
+    assert first.status_code == 302
+    assert session.materials.count() == 1
+    assert f'<a href="{session.get_absolute_url()}">See what it created.</a>' in page_text(again)
 
 
 def test_a_fresh_form_creates_again(facilitator_client, zones_cohort):

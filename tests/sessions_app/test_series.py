@@ -646,7 +646,7 @@ def test_a_file_over_the_size_limit_is_refused_on_its_field(
     settings.MATERIAL_MAX_BYTES = 10
     url = reverse("sessions_app:material_add", args=[session.pk])
 
-    response = facilitator_client.post(url, {"title": "Big slides", "file": pdf(), "url": ""})
+    response = submit(facilitator_client, url, {"title": "Big slides", "file": pdf(), "url": ""})
 
     assert response.status_code == 200
     assert field_errors(response, "file") == [
@@ -663,7 +663,7 @@ def test_a_forbidden_file_type_is_refused_on_its_field(facilitator_client, sessi
         "setup.exe", b"MZ\x90\x00", content_type="application/x-msdownload"
     )
 
-    response = facilitator_client.post(url, {"title": "Installer", "file": program, "url": ""})
+    response = submit(facilitator_client, url, {"title": "Installer", "file": program, "url": ""})
 
     assert response.status_code == 200
     (error,) = field_errors(response, "file")
@@ -675,7 +675,7 @@ def test_a_forbidden_file_type_is_refused_on_its_field(facilitator_client, sessi
 def test_a_material_needs_a_file_or_a_link(facilitator_client, session, media):
     url = reverse("sessions_app:material_add", args=[session.pk])
 
-    response = facilitator_client.post(url, {"title": "Nothing attached", "url": ""})
+    response = submit(facilitator_client, url, {"title": "Nothing attached", "url": ""})
 
     assert response.status_code == 200
     assert field_errors(response, "file") == ["Attach a file or give a link (one of the two)."]
@@ -687,7 +687,7 @@ def test_an_uploaded_pdf_downloads_as_an_attachment_with_its_bytes(
     content = b"%PDF-1.4 the agenda, byte for byte"
     url = reverse("sessions_app:material_add", args=[session.pk])
 
-    response = facilitator_client.post(url, {"title": "Agenda", "file": pdf(content=content)})
+    response = submit(facilitator_client, url, {"title": "Agenda", "file": pdf(content=content)})
 
     assert response.status_code == 302
     material = Material.objects.get(session=session)
@@ -702,9 +702,8 @@ def test_an_uploaded_pdf_downloads_as_an_attachment_with_its_bytes(
 
 
 def test_removing_a_material_deletes_its_file(facilitator_client, session, media):
-    facilitator_client.post(
-        reverse("sessions_app:material_add", args=[session.pk]), {"title": "Slides", "file": pdf()}
-    )
+    url = reverse("sessions_app:material_add", args=[session.pk])
+    submit(facilitator_client, url, {"title": "Slides", "file": pdf()})
     material = Material.objects.get(session=session)
     stored = Path(material.file.path)
     assert stored.exists()
