@@ -15,14 +15,7 @@ from cohorts.models import (
     default_reminder_offsets,
     format_offsets,
 )
-from portal.forms import PortalFormMixin, validate_plausible_date
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from portal.forms import DateField, PortalFormMixin
 
 
 class ReminderOffsetsField(forms.CharField):
@@ -161,7 +154,7 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
             "facilitators",
             "partners",
         ]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         help_texts = {
             "ends_on": _("Leave empty to use the program's length."),
         }
@@ -169,8 +162,6 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.program = program
-        for name in ("starts_on", "ends_on"):
-            self.fields[name].validators.append(validate_plausible_date)
         self.fields["ends_on"].required = False
         self.fields["facilitators"].queryset = (
             User.objects.filter(is_active=True)

@@ -4,7 +4,9 @@ Django 5.2 already ties each error to its field (aria-describedby, aria-invalid)
 templates add the GOV.UK error summary (components/error_summary.html).
 """
 
+import re
 import secrets
+import unicodedata
 from datetime import date
 
 from crispy_forms.helper import FormHelper
@@ -13,8 +15,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.utils import flatatt
+from django.utils import formats, translation
+from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import UsedSubmission
@@ -145,6 +151,94 @@ def validate_plausible_date(value):
             % {"earliest": EARLIEST.year, "latest": LATEST.year},
             code="implausible_date",
         )
+
+
+EXAMPLE_DATE = date(2027, 2, 2)
+
+
+def _with_example(message):
+    """`message` with the example date written in the reader's language, when it is read."""
+    return lazy(
+        lambda: str(message) % {"example": formats.date_format(EXAMPLE_DATE, "DATE_FORMAT")},
+        str,
+    )()
+
+
+def _fold(text):
+    """Lower case, without accents or dots: "Sept." and "sept", "Mié" and "mie" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", str(text).lower().replace(".", ""))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _month_names():
+    """Month names and their abbreviations, in the reader's language and in English."""
+    names = {}
+    for language in dict.fromkeys([translation.get_language() or "en", "en"]):
+        with translation.override(language):
+            for table in (MONTHS, MONTHS_3, MONTHS_AP, MONTHS_ALT):
+                names.update({_fold(name): month for month, name in table.items()})
+    return names
+
+
+# Words around a written date: "2 de febrero de 2027", "the 2nd of February".
+FILLER = frozenset({"de", "del", "of", "the", "st", "nd", "rd", "th"})
+
+
+def parse_written_date(text):
+    """A date written with its month's name, day and month in either order and a four-digit
+    year ("2 February 2027", "February 2, 2027", "2 de febrero de 2027", "2 feb 2027");
+    None when it is not one."""
+    words = [word for word in re.findall(r"[^\W\d_]+|\d+", _fold(text)) if word not in FILLER]
+    numbers = [word for word in words if word.isdigit()]
+    names = [word for word in words if not word.isdigit()]
+    month = _month_names().get(names[0]) if len(names) == 1 else None
+    years = [number for number in numbers if len(number) == 4]
+    if month is None or len(numbers) != 2 or len(years) != 1:
+        return None
+    day = next(number for number in numbers if len(number) != 4)
+    try:
+        return date(int(years[0]), month, int(day))
+    except ValueError:
+        return None
+
+
+class DateInput(forms.TextInput):
+    """A date typed as people write it, shown the same way ("2 February 2027"). Not the
+    browser's date picker: its format follows the browser's language, not the page's, and a
+    half-typed date reaches the server empty, so the person is told it is missing."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return formats.date_format(value, "DATE_FORMAT")
+        return super().format_value(value)
+
+
+class DateField(forms.DateField):
+    """Every date field of the portal: says what it expects, reads a date written out in the
+    reader's language or in numbers (their locale's order, or 2027-02-02), refuses an
+    implausible year, and says "Enter a real date, for example 2 February 2027" when what
+    was typed is none."""
+
+    widget = DateInput
+    default_validators = [validate_plausible_date]
+    default_error_messages = {
+        "required": _with_example(_("Enter a date, for example %(example)s.")),
+        "invalid": _with_example(_("Enter a real date, for example %(example)s.")),
+    }
+
+    def __init__(self, **kwargs):
+        example = _with_example(_("For example %(example)s."))
+        given = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", given, example) if given else example
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and re.search(r"[^\W\d_]", value):
+            written = parse_written_date(value)
+            if written is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            return written
+        return super().to_python(value)
 
 
 def attach_errors(form, error):

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
-from cohorts.forms import DateInput
-from portal.forms import PortalFormMixin, SubmitOnceMixin, validate_plausible_date
+from portal.forms import DateField, PortalFormMixin, SubmitOnceMixin
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, WEEKLY, plan_series, to_utc
 
@@ -67,11 +66,7 @@ class SeriesForm(SubmitOnceMixin, PortalFormMixin, PlaceFieldsMixin, LocalStartM
         initial=_("Learning session"),
         help_text=_("Each session gets its number after the title."),
     )
-    first_date = forms.DateField(
-        label=_("Date of the first session"),
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
+    first_date = DateField(label=_("Date of the first session"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     time_zone = TimeZoneField(
@@ -161,9 +156,7 @@ class SessionForm(SubmitOnceMixin, PortalFormMixin, PlaceFieldsMixin, LocalStart
     """One extra session."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(
-        label=_("Date"), widget=DateInput(), validators=[validate_plausible_date]
-    )
+    date = DateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     time_zone = TimeZoneField(label=_("In time zone"))
@@ -223,9 +216,7 @@ class DetailsForm(PortalFormMixin, PlaceFieldsMixin, forms.ModelForm):
 
 
 class RescheduleForm(PortalFormMixin, forms.Form):
-    date = forms.DateField(
-        label=_("New date"), widget=DateInput(), validators=[validate_plausible_date]
-    )
+    date = DateField(label=_("New date"))
     start_time = forms.TimeField(label=_("New start time"), widget=TimeInput())
     time_zone = TimeZoneField(label=_("In time zone"))
     reason = forms.CharField(

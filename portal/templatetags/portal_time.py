@@ -10,11 +10,12 @@ register = template.Library()
 
 @register.filter(expects_localtime=False)
 def when(value, zone=None):
-    """'Tue 6 Oct 2026, 10:00 MDT' in the active zone, or in `zone` when given."""
+    """'Tue 6 Oct 2026, 10:00 MDT' ('mar 6 oct 2026, 10:00 MDT' in Spanish: DATETIME_FORMAT,
+    portal/formats/) in the active zone, or in `zone` when given."""
     if not value:
         return ""
     local = timezone.localtime(value, ZoneInfo(zone) if zone else None)
-    return formats.date_format(local, "D j M Y, H:i T")
+    return formats.date_format(local, "DATETIME_FORMAT")
 
 
 @register.filter(expects_localtime=False)

@@ -260,14 +260,14 @@ SERIES_BAD_INPUT = [
     pytest.param(
         {"first_date": "2026-03-08", "start_time": "02:30", "end_time": "04:00"},
         "start_time",
-        "02:30 on March 8, 2026 does not exist in America/Denver",
+        "02:30 on 8 March 2026 does not exist in America/Denver",
         'value="2026-03-08"',
         id="skipped-hour",
     ),
     pytest.param(
         {"first_date": "2026-11-01", "start_time": "01:30", "end_time": "03:00"},
         "start_time",
-        "01:30 on Nov. 1, 2026 happens twice in America/Denver",
+        "01:30 on 1 November 2026 happens twice in America/Denver",
         'value="2026-11-01"',
         id="repeated-hour",
     ),

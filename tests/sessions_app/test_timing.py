@@ -171,7 +171,7 @@ def test_a_weekly_series_crossing_the_skipped_hour_names_only_the_bad_date():
         plan_series(date(2026, 3, 1), time(2, 30), DENVER, WEEKLY, 3, every_weeks=1)
 
     assert [error.code for error in caught.value.error_list] == ["nonexistent_time"]
-    assert "March 8, 2026" in caught.value.messages[0]
+    assert "8 March 2026" in caught.value.messages[0]
 
 
 def test_nth_weekday_finds_the_first_tuesday():
