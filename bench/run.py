@@ -43,6 +43,9 @@ def parse_args():
     parser.add_argument("--history", type=int, help="sent ledger rows beside them (200000)")
     parser.add_argument("--sizes", help="claim batch sizes (200,1000,5000,10000)")
     parser.add_argument("--repeat", type=int, help="claim runs, best of (3; smoke 1)")
+    parser.add_argument(
+        "--only", choices=["claim"], help="run one part: the claim (no pages, no write costs)"
+    )
     args = parser.parse_args()
     defaults = (
         dict(rounds=1, seconds=0.5, warmup=0, workers=2, connections=4, teams="2,4",
@@ -96,7 +99,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import claim, national, pages, writes
+    from bench import national, pages, writes
 
     with db.connected_to("postgres"):
         connection.ensure_connection()
@@ -113,6 +116,9 @@ def main():
         f"{commit or '?'}; DEBUG={settings.DEBUG}, "
         f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}"
     )
+    if args.only == "claim":
+        report_targets(run_claim(args, base, national_name))
+        return
     call_command("collectstatic", interactive=False, verbosity=0)
     size = national.SMOKE if args.smoke else national.NATIONAL
     national.ensure_national(base, national_name, size)
@@ -137,16 +143,26 @@ def main():
 
     small, large = (int(n) for n in args.teams.split(","))
     write_targets = writes.run((small, large))
-    claim_targets = claim.run(
+    claim_targets = run_claim(args, base, national_name)
+
+    report_targets([*page_targets, *write_targets, *claim_targets])
+    if failed:
+        sys.exit(f"\n{len(failed)} page(s) could not be loaded: see FAILED above.")
+
+
+def run_claim(args, base, national_name):
+    from bench import claim
+
+    return claim.run(
         base, f"{national_name}_claim", due=args.due, history=args.history,
         sizes=[int(n) for n in args.sizes.split(",")], repeat=args.repeat,
     )  # fmt: skip
 
+
+def report_targets(targets):
     print("\nTargets")
-    for target in [*page_targets, *write_targets, *claim_targets]:
+    for target in targets:
         print(target)
-    if failed:
-        sys.exit(f"\n{len(failed)} page(s) could not be loaded: see FAILED above.")
 
 
 if __name__ == "__main__":
