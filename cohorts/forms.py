@@ -201,12 +201,33 @@ class EnrolForm(PortalFormMixin, forms.Form):
         empty_label=_("Choose an organisation"),
     )
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, choices, elsewhere, **kwargs):
+        """`choices`: the grantees not yet in the cohort; `elsewhere`: {organisation:
+        [cohort, …]} for those already in another planned or active cohort of the program,
+        named in their option so the warning is there when the choice is made."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.STATE_GRANTEE
-        ).order_by("name")
         self.cohort = cohort
+        self.elsewhere = {organisation.pk: cohorts for organisation, cohorts in elsewhere.items()}
+        field = self.fields["organisation"]
+        field.queryset = choices
+        field.error_messages["invalid_choice"] = _(
+            "Choose an organisation from the list. One already in this cohort isn't offered."
+        )
+        field.label_from_instance = self.label_for
+        if elsewhere:
+            field.help_text = _(
+                "Organisations marked “also in” already take part in another cohort of this "
+                "program. You can still enrol them."
+            )
+
+    def label_for(self, organisation):
+        cohorts = self.elsewhere.get(organisation.pk)
+        if not cohorts:
+            return organisation.name
+        return _("%(name)s (also in %(cohorts)s)") % {
+            "name": organisation.name,
+            "cohorts": ", ".join(cohort.name for cohort in cohorts),
+        }
 
 
 class SeatForm(PortalFormMixin, forms.Form):

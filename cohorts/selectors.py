@@ -1,5 +1,6 @@
 """Reads, always scoped to the person asking. A view never fetches an object any other way."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from cohorts.choices import TeamRole
+from cohorts.choices import CohortStatus, OrganisationKind, TeamRole
 from cohorts.models import (
     Cohort,
     Enrolment,
@@ -99,6 +100,15 @@ def partnered_cohorts(user):
     return Cohort.objects.taking_part(user, (TakingPart.PARTNER,)).select_related("program")
 
 
+def partner_organisations(user):
+    """The planning-partner organisations a person belongs to."""
+    return list(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.in_partners().filter(person=user).values("organisation")
+        ).order_by("name")
+    )
+
+
 def current_seats(queryset=None):
     qs = queryset if queryset is not None else Seat.objects.all()
     return qs.current().select_related("person").order_by("role", "person__full_name")
@@ -128,6 +138,34 @@ def enrolments_for(user):
 
 def get_enrolment_for(user, pk):
     return get_object_or_404(enrolments_for(user), pk=pk)
+
+
+def organisations_to_enrol(cohort):
+    """The state grantees not yet in the cohort."""
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.STATE_GRANTEE)
+        .exclude(pk__in=cohort.enrolments.values("organisation"))
+        .order_by("name")
+    )
+
+
+def enrolled_elsewhere(cohort):
+    """{organisation: [cohort, …]}, by organisation name: the grantees not yet in the cohort
+    that are in another planned or active cohort of the same program, with those cohorts.
+    One query."""
+    elsewhere = defaultdict(list)
+    rows = (
+        Enrolment.objects.filter(
+            cohort__program_id=cohort.program_id,
+            cohort__status__in=[CohortStatus.PLANNED, CohortStatus.ACTIVE],
+        )
+        .exclude(organisation__in=cohort.enrolments.values("organisation"))
+        .select_related("cohort", "organisation")
+        .order_by("organisation__name", "cohort__starts_on", "cohort__name")
+    )
+    for enrolment in rows:
+        elsewhere[enrolment.organisation].append(enrolment.cohort)
+    return dict(elsewhere)
 
 
 def my_team_enrolments(user):
@@ -194,22 +232,23 @@ def readiness(cohort, teams=None):
             },
         )
     ]
+    # With no team enrolled, "every team" is met by no one: not a reason to start.
+    no_team = _("No organisation enrolled yet.")
     short = [t.organisation.name for t in teams if len(t.current_seats) < program.team_size]
-    checks.append(
-        Check(
-            _("Every team is full"),
-            not short,
-            _("Teams need %(size)s people. Not yet full: %(names)s.")
-            % {"size": program.team_size, "names": ", ".join(short)}
-            if short
-            else ngettext(
-                "Every team has its %(size)s person.",
-                "Every team has its %(size)s people.",
-                program.team_size,
-            )
-            % {"size": program.team_size},
-        )
-    )
+    if not teams:
+        full = no_team
+    elif short:
+        full = _("Teams need %(size)s people. Not yet full: %(names)s.") % {
+            "size": program.team_size,
+            "names": ", ".join(short),
+        }
+    else:
+        full = ngettext(
+            "Every team has its %(size)s person.",
+            "Every team has its %(size)s people.",
+            program.team_size,
+        ) % {"size": program.team_size}
+    checks.append(Check(_("Every team is full"), bool(teams) and not short, full))
     for role in program.required_roles:
         label = TeamRole(role).label
         missing = [
@@ -217,13 +256,17 @@ def readiness(cohort, teams=None):
             for t in teams
             if not any(seat.role == role for seat in t.current_seats)
         ]
+        if not teams:
+            detail = no_team
+        elif missing:
+            detail = _("Missing in: %(names)s.") % {"names": ", ".join(missing)}
+        else:
+            detail = _("Every team has one.")
         checks.append(
             Check(
                 _("Every team has its %(role)s") % {"role": label.lower()},
-                not missing,
-                _("Missing in: %(names)s.") % {"names": ", ".join(missing)}
-                if missing
-                else _("Every team has one."),
+                bool(teams) and not missing,
+                detail,
             )
         )
     facilitator_names = [str(p) for p in cohort.facilitators.all()]

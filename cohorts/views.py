@@ -116,7 +116,13 @@ def cohort_complete(request, pk):
 def cohort_enrol(request, pk):
     cohort = selectors.get_cohort_for(request.user, pk)
     require(request.user, "cohorts.manage_cohort")
-    form = EnrolForm(request.POST or None, cohort=cohort)
+    elsewhere = selectors.enrolled_elsewhere(cohort)
+    form = EnrolForm(
+        request.POST or None,
+        cohort=cohort,
+        choices=selectors.organisations_to_enrol(cohort),
+        elsewhere=elsewhere,
+    )
     if request.method == "POST":
         enrolment = run_service(
             form,
@@ -130,7 +136,11 @@ def cohort_enrol(request, pk):
                 _("%(org)s is enrolled. Now seat its team.") % {"org": enrolment.organisation},
             )
             return redirect("cohorts:enrolment_seats", pk=enrolment.pk)
-    return render(request, "cohorts/enrol_form.html", {"form": form, "cohort": cohort})
+    return render(
+        request,
+        "cohorts/enrol_form.html",
+        {"form": form, "cohort": cohort, "elsewhere": elsewhere},
+    )
 
 
 # Teams ---------------------------------------------------------------------------------------
@@ -235,7 +245,9 @@ def seat_replace(request, pk, seat_pk):
 def organisation_list(request):
     kind = request.GET.get("kind", "")
     organisations = selectors.organisations_for(request.user).annotate(
-        enrolment_count=Count("enrolments", distinct=True),
+        # A grantee's cohorts are its enrolments; a planning partner's, the cohorts it is
+        # assigned to (an organisation is one kind or the other).
+        cohort_count=Count("enrolments", distinct=True) + Count("partner_cohorts", distinct=True),
         member_count=Count("memberships", distinct=True),
     )
     if kind in OrganisationKind.values:

@@ -1,27 +1,47 @@
 """Reads that gather from several apps for one page. Reads only; every one scoped to the
 person asking through the apps' own selectors."""
 
-from django.db.models import Count
+from collections import defaultdict
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from accounts.models import Invitation
 from cohorts import selectors as cohort_selectors
 from cohorts.choices import CohortStatus
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Enrolment
+from notifications.models import Notification
+from sessions_app.models import Attendance, LearningSession
 from sessions_app.selectors import attendance_summary, upcoming_for
 
 with_team_count = Count("enrolments", distinct=True)
+RUNNING = [CohortStatus.PLANNED, CohortStatus.ACTIVE]
+# sessions_app.selectors.TeamAttendance.flagged: two held sessions missed in a row.
+MISSED_IN_A_ROW = 2
 
 
 def home_sections(user, roles):
-    """One section for each role the person holds."""
-    sections = {"upcoming": upcoming_for(user)}
+    """One section for each role the person holds. "My upcoming sessions" only for someone
+    who takes part in a cohort: staff who don't open on the cohorts they watch."""
+    sections = {"takes_part": roles.facilitator or roles.partner or roles.team}
+    if sections["takes_part"]:
+        sections["upcoming"] = upcoming_for(user)
     if roles.staff:
-        sections["staff_cohorts"] = (
-            Cohort.objects.exclude(status=CohortStatus.COMPLETED)
-            .select_related("program")
-            .annotate(team_count=with_team_count)
-            .order_by("starts_on")
-        )
+        cohorts = staff_cohorts()
+        sections["staff_cohorts"] = cohorts
+        sections["flagged_total"] = sum(len(cohort.flagged_teams) for cohort in cohorts)
+        sections["failed_total"] = sum(cohort.failed_emails for cohort in cohorts)
         sections["open_invitations"] = Invitation.objects.open().count()
     if roles.facilitator:
         sections["facilitated"] = cohort_selectors.facilitated_cohorts(user).annotate(
@@ -34,6 +54,137 @@ def home_sections(user, roles):
     if roles.team:
         sections["teams"] = cohort_selectors.my_team_enrolments(user)
     return sections
+
+
+def staff_cohorts():
+    """Planned and active cohorts, each with what staff watch: its team count and failed
+    emails (one query), its next session (one), the teams that missed the last two held
+    sessions (one, and one more when a cohort has held two)."""
+    failed = (
+        Notification.objects.filter(cohort=OuterRef("pk"), state=Notification.State.FAILED)
+        .values("cohort")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    cohorts = list(
+        Cohort.objects.filter(status__in=RUNNING)
+        .select_related("program")
+        .annotate(
+            team_count=with_team_count,
+            failed_emails=Coalesce(Subquery(failed, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("starts_on", "name")
+    )
+    ids = [cohort.pk for cohort in cohorts]
+    following = next_sessions(ids)
+    flagged = flagged_teams(ids)
+    for cohort in cohorts:
+        cohort.next_session = following.get(cohort.pk, [None])[0]
+        cohort.flagged_teams = flagged.get(cohort.pk, [])
+    return cohorts
+
+
+def next_sessions(cohort_ids, per_cohort=1):
+    """{cohort id: [session, …]}: the next scheduled sessions of each cohort, in one query."""
+    ranked = (
+        LearningSession.objects.filter(
+            cohort_id__in=cohort_ids,
+            status=LearningSession.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("cohort_id")],
+                order_by=[F("starts_at").asc(), F("number").asc()],
+            )
+        )
+        .filter(place__lte=per_cohort)
+        .order_by("cohort_id", "starts_at", "number")
+    )
+    by_cohort = defaultdict(list)
+    for session in ranked:
+        by_cohort[session.cohort_id].append(session)
+    return by_cohort
+
+
+def flagged_teams(cohort_ids):
+    """{cohort id: [enrolment, …]}: the teams that missed the last two held sessions of their
+    cohort, for many cohorts at once.
+
+    The rule of sessions_app.selectors.attendance_summary, read set-wise: a held session is
+    scheduled, has started and has attendance taken; a team misses it when none of its
+    people were marked present. One query finds each cohort's last two held sessions; a
+    second (only when a cohort has held two) the teams represented at none of them.
+    """
+    marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
+    latest_held = (
+        LearningSession.objects.filter(
+            cohort_id__in=cohort_ids,
+            status=LearningSession.Status.SCHEDULED,
+            starts_at__lte=timezone.now(),
+        )
+        .filter(Exists(marked))
+        .annotate(
+            recent=Window(
+                RowNumber(),
+                partition_by=[F("cohort_id")],
+                order_by=[F("starts_at").desc(), F("number").desc()],
+            )
+        )
+        .filter(recent__lte=MISSED_IN_A_ROW)
+        .values_list("pk", "cohort_id")
+    )
+    held = defaultdict(list)
+    for session_id, cohort_id in latest_held:
+        held[cohort_id].append(session_id)
+    streak_possible = [cohort for cohort, ids in held.items() if len(ids) == MISSED_IN_A_ROW]
+    present = Attendance.objects.filter(
+        enrolment=OuterRef("pk"),
+        mark=Attendance.Mark.PRESENT,
+        session_id__in=[pk for cohort in streak_possible for pk in held[cohort]],
+    )
+    missed = (
+        Enrolment.objects.filter(cohort_id__in=streak_possible)
+        .exclude(Exists(present))
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    by_cohort = defaultdict(list)
+    for enrolment in missed if streak_possible else []:
+        by_cohort[enrolment.cohort_id].append(enrolment)
+    return by_cohort
+
+
+def partner_page(user):
+    """What a planning partner supports: its organisations, and their planned and active
+    cohorts, each with its teams (the people on them, their roles and emails) and its next
+    sessions. Five queries, however many cohorts and teams."""
+    cohorts = list(
+        cohort_selectors.partnered_cohorts(user)
+        .filter(status__in=RUNNING)
+        .order_by("starts_on", "name")
+    )
+    ids = [cohort.pk for cohort in cohorts]
+    teams = defaultdict(list)
+    # The teams of those cohorts, which the partner sees (cohorts.selectors.enrolments_for).
+    for team in (
+        Enrolment.objects.filter(cohort_id__in=ids)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("seats", queryset=cohort_selectors.current_seats(), to_attr="current_seats")
+        )
+        .order_by("organisation__name")
+    ):
+        teams[team.cohort_id].append(team)
+    upcoming = next_sessions(ids, per_cohort=3)
+    for cohort in cohorts:
+        cohort.teams = teams[cohort.pk]
+        cohort.upcoming = upcoming.get(cohort.pk, [])
+    return {
+        "organisations": cohort_selectors.partner_organisations(user),
+        "cohorts": cohorts,
+    }
 
 
 def cohort_page(user, pk):
@@ -54,7 +205,8 @@ def cohort_page(user, pk):
     }
     if page["can_manage"]:
         page["checks"] = cohort_selectors.readiness(cohort, teams)
-        page["ready"] = all(check.ok for check in page["checks"])
+        page["unmet"] = sum(not check.ok for check in page["checks"])
+        page["ready"] = not page["unmet"]
     if user.has_perm("sessions_app.mark_attendance", cohort):
         page["held"], page["attendance"] = attendance_summary(cohort, teams)
     return page

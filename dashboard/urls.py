@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("partner/teams/", views.partner_teams, name="partner_teams"),
 ]

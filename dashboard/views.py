@@ -1,6 +1,7 @@
-"""Pages that gather from several apps: home, the cohort page, the profile."""
+"""Pages that gather from several apps: home, the cohort page, a partner's teams, the profile."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,12 @@ def home(request):
 
 def cohort_detail(request, pk):
     return render(request, "dashboard/cohort_detail.html", selectors.cohort_page(request.user, pk))
+
+
+def partner_teams(request):
+    if not request.roles.partner:
+        raise PermissionDenied
+    return render(request, "dashboard/partner_teams.html", selectors.partner_page(request.user))
 
 
 def profile(request):

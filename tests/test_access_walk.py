@@ -327,6 +327,7 @@ PLAIN_PAGES = {
     "account_reset_password_from_key_done": ANYONE,
     "account_reset_password_done": ANYONE,
     "dashboard:profile": SIGNED_IN,
+    "dashboard:partner_teams": PARTNERS,
     "accounts:invitation_list": STAFF,
     "accounts:invitation_create": STAFF,
     "cohorts:program_list": STAFF,

@@ -267,6 +267,14 @@ def test_readiness_ignores_ended_seats():
     assert not checks_by_label(cohort)["Every team is full"].ok
 
 
+def test_readiness_with_no_organisation_meets_no_team_rule():
+    """ "Every team is full" is not met by a cohort without teams."""
+    checks = checks_by_label(CohortFactory(facilitators=[UserFactory()]))
+    for label in ("Every team is full", "Every team has its executive director"):
+        assert not checks[label].ok
+        assert checks[label].detail == "No organisation enrolled yet."
+
+
 def test_readiness_wants_a_facilitator():
     cohort = ready_cohort()
     cohort.facilitators.clear()

@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from cohorts.choices import CohortStatus, OrganisationKind, TeamRole
 from cohorts.models import Cohort, Organisation, Program
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,10 +207,61 @@ def test_enrolling_an_organisation_twice_is_an_error_on_the_organisation(staff_i
     assert_error_page(response)
     form = response.context["form"]
     assert form.errors["organisation"] == [
-        f"{organisation.name} is already enrolled in this cohort."
+        "Choose an organisation from the list. One already in this cohort isn't offered."
     ]
-    assert str(form["organisation"].value()) == str(organisation.pk)
+    assert organisation not in form.fields["organisation"].queryset
     assert world.cohort1.enrolments.count() == 2
+
+
+def enrol_page(client, cohort):
+    return client.get(reverse("cohorts:cohort_enrol", args=[cohort.pk]))
+
+
+def test_the_enrol_form_offers_only_organisations_not_in_the_cohort(staff_in, world):
+    newcomer = OrganisationFactory(name="Newcomer Grantee")
+    form = enrol_page(staff_in, world.cohort1).context["form"]
+    offered = set(form.fields["organisation"].queryset)
+    assert newcomer in offered
+    assert world.team_a.organisation not in offered
+    assert world.team_b.organisation not in offered
+    assert world.partner_org not in offered
+
+
+def test_the_enrol_form_warns_about_an_organisation_in_another_running_cohort_of_the_program(
+    staff_in, world
+):
+    """Team C's organisation is in cohort two (program two, planned). Enrolling it in another
+    cohort of program two is warned about beside the choice; a completed cohort of the same
+    program, or a cohort of another program, is not."""
+    sibling = CohortFactory(program=world.program2, name="Cohort Two B")
+    finished = CohortFactory(
+        program=world.program2, name="Cohort Two Old", status=CohortStatus.COMPLETED
+    )
+    alumnus = EnrolmentFactory(cohort=finished).organisation
+    elsewhere = EnrolmentFactory(cohort=world.cohort1).organisation
+
+    response = enrol_page(staff_in, sibling)
+    content = response.content.decode()
+    team_c_org = world.team_c.organisation.name
+    assert "One organisation is already in another cohort of Program Two" in content
+    assert f"<li>{team_c_org}: Cohort Two (planned)</li>" in content
+    assert f"{team_c_org} (also in Cohort Two)</option>" in content
+    assert f"{alumnus.name}</option>" in content
+    assert f"{elsewhere.name}</option>" in content
+
+    # Warned, not refused: it can still be enrolled.
+    response = staff_in.post(
+        reverse("cohorts:cohort_enrol", args=[sibling.pk]),
+        {"organisation": world.team_c.organisation.pk},
+    )
+    assert response.status_code == 302
+    assert sibling.enrolments.filter(organisation=world.team_c.organisation).exists()
+
+
+def test_the_enrol_form_warns_about_nothing_when_no_organisation_is_elsewhere(staff_in, world):
+    content = enrol_page(staff_in, world.cohort1).content.decode()
+    assert "already in another cohort" not in content
+    assert "also in" not in content
 
 
 # Seats --------------------------------------------------------------------------------------
@@ -348,7 +405,37 @@ def test_the_staff_cohort_page_lists_every_readiness_rule_and_what_is_missing(st
 def test_a_ready_cohort_page_does_not_say_starting_is_blocked(staff_in, world):
     response = staff_in.get(reverse("dashboard:cohort_detail", args=[world.cohort1.pk]))
     assert response.context["ready"] is True
-    assert "Starting is blocked" not in response.content.decode()
+    content = response.content.decode()
+    assert "Starting is blocked" not in content
+    assert f'action="{reverse("cohorts:cohort_start", args=[world.cohort1.pk])}"' in content
+    assert 'aria-disabled="true"' not in content
+
+
+def test_a_blocked_start_looks_disabled_and_points_to_the_checklist(staff_in, world):
+    world.cohort2.facilitators.clear()
+    response = staff_in.get(reverse("dashboard:cohort_detail", args=[world.cohort2.pk]))
+    content = response.content.decode()
+    # No form to send: a button that says it is unavailable, and why, read with it.
+    assert f'action="{reverse("cohorts:cohort_start", args=[world.cohort2.pk])}"' not in content
+    assert (
+        '<button type="button" class="btn btn-primary" aria-disabled="true" '
+        'aria-describedby="start-blocked-reason">Start cohort</button>'
+    ) in content
+    assert 'id="start-blocked-reason"' in content
+    assert '<ul class="checklist" id="readiness-checklist">' in content
+    assert '<a href="#readiness-checklist">2 items are not met yet</a>' in content
+
+
+def test_a_cohort_without_organisations_is_not_ready_for_any_team_rule(staff_in, world):
+    empty = CohortFactory(program=world.program1, facilitators=[world.fac1])
+    response = staff_in.get(reverse("dashboard:cohort_detail", args=[empty.pk]))
+    checks = {str(c.label): c for c in response.context["checks"]}
+    assert not checks["Every team is full"].ok
+    assert not checks["Every team has its executive director"].ok
+    assert checks["Every team is full"].detail == "No organisation enrolled yet."
+    content = response.content.decode()
+    assert "Every team has its 3 people" not in content
+    assert '<a href="#readiness-checklist">3 items are not met yet</a>' in content
 
 
 @pytest.mark.parametrize("who", ["fac1", "team_a", "partner"])
@@ -392,6 +479,17 @@ def test_starting_a_ready_cohort_makes_it_active(staff_in, world):
 
 
 # Organisations ------------------------------------------------------------------------------
+
+
+def test_the_organisations_page_counts_a_partners_assigned_cohorts(staff_in, world):
+    CohortFactory(program=world.program2, partners=[world.partner_org])
+    response = staff_in.get(reverse("cohorts:organisation_list"))
+    counts = {org.name: org.cohort_count for org in response.context["organisations"]}
+    assert counts["Data Partners"] == 2  # assigned to cohort one and the new cohort
+    assert counts["Unassigned Partners"] == 0
+    assert counts[world.team_a.organisation.name] == 1  # a grantee's enrolments, as before
+    content = response.content.decode()
+    assert '<td data-label="Cohorts">2</td>' in content
 
 
 def test_a_grantee_without_a_state_is_an_error_on_the_state(staff_in):
