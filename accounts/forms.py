@@ -1,27 +1,34 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, User
 from accounts.services import _validate_target
-from accounts.timezones import time_zone_choices, validate_time_zone
+from accounts.timezones import find_zone, validate_time_zone, zone_label, zone_labels
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Organisation
-from portal.forms import PortalFormMixin, QuickSelect
+from portal.forms import PortalFormMixin, SuggestInput
 
 
-class TimeZoneField(forms.ChoiceField):
-    default_error_messages = {
-        "invalid_choice": _("“%(value)s” is not a time zone we know. Choose one from the list."),
-    }
+class TimeZoneField(forms.CharField):
+    """A time zone, typed and found: the US zones by plain names first, then every other by
+    its IANA name, suggested as the person types (accounts/timezones.py). Stores the IANA
+    name."""
+
+    default_validators = [validate_time_zone]
 
     def __init__(self, **kwargs):
-        super().__init__(
-            choices=time_zone_choices,
-            validators=[validate_time_zone],
-            widget=QuickSelect,
-            **kwargs,
-        )
+        hint = _("Type a city or a region, for example Denver or Madrid, and choose from the list.")
+        given = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", given, hint) if given else hint
+        widget = SuggestInput(suggestions=zone_labels, display=zone_label)
+        super().__init__(widget=widget, **kwargs)
+
+    def to_python(self, value):
+        typed = super().to_python(value)
+        # What names no zone stays as typed, and validate_time_zone says so.
+        return find_zone(typed) or typed
 
 
 class ProfileForm(PortalFormMixin, forms.ModelForm):

@@ -37,7 +37,8 @@ def test_invitation_accepted_in_the_browser(page, new_page, demo, mail_sent_in_p
     page.select_option("#id_kind", label="State team member")
     page.select_option("#id_organisation", label="Utah Early Childhood Alliance")
     page.select_option("#id_team_role", label="Executive director")
-    page.select_option("#id_enrolment", label="Utah Early Childhood Alliance — OE Cohort 3")
+    # The team list follows the organisation: its teams, named by their cohort.
+    page.select_option("#id_enrolment", label="OE Cohort 3 (planned)")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Invitation sent to kai.director@utah.example"
@@ -52,7 +53,7 @@ def test_invitation_accepted_in_the_browser(page, new_page, demo, mail_sent_in_p
         "Welcome to the Equity Cohort Portal"
     )
     expect(guest.locator("#id_full_name")).to_have_value("Kai Kealoha")
-    expect(guest.locator("#id_time_zone")).to_have_value("America/Denver")
+    expect(guest.locator("#id_time_zone")).to_have_value("Mountain (Denver)")
     assert_accessible(guest, "invitation-accept")
 
     # Passwords that don't match: the error pattern, and nothing typed is lost.
