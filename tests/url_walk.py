@@ -29,7 +29,7 @@ REGEX_ARGUMENT = re.compile(r"\(\?P<(\w+)>[^()]*\)")
 
 @dataclass(frozen=True)
 class Pattern:
-    name: str | None  # "cohorts:cohort_detail"; some of the admin's have none
+    name: str | None  # "sessions_app:session_detail"; some of the admin's have none
     route: str  # the whole route as the URLconfs write it
     kwargs: tuple[str, ...]
     pieces: tuple  # the route's parts, outermost first
