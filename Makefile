@@ -7,7 +7,10 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+# What the portal needs to run (requirements.lock) and, on top, the test and lint tools
+# (requirements-dev.lock: the same pins plus pyproject's [dev] extras).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
 # What `make test` runs against; the tests create their own test database. The cache (the
@@ -24,17 +27,22 @@ help:
 	@echo "make test   install, start PostgreSQL and Redis if needed, ruff, pytest"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make run    the web server only (SQLite unless DATABASE_URL is set)"
-	@echo "make lock   regenerate requirements.lock with uv"
+	@echo "make lock   regenerate requirements.lock and requirements-dev.lock with uv"
 	@echo "make bench  pages, write costs and the claim at national size (BENCH_ARGS=--smoke)"
 	@echo "make clean  remove var/ and .venv"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the lock or pyproject changes.
+# Reinstall only when a lock or pyproject changes. `make demo`, `make run` and `make bench`
+# install the runtime set only; `make test` and `make lint` the dev set.
 $(STAMP): requirements.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -r requirements.lock
 	touch $@
+
+$(DEV_STAMP): requirements-dev.lock requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -r requirements-dev.lock
+	touch $(STAMP) $@
 
 install: $(STAMP)
 
@@ -58,12 +66,12 @@ chromium:
 services:
 	@scripts/services.sh
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-test: $(STAMP) chromium services lint
+test: $(DEV_STAMP) chromium services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	CACHE_URL=$(TEST_CACHE_URL) \
@@ -72,7 +80,9 @@ test: $(STAMP) chromium services lint
 
 lock: | $(PY)
 	@[ -x $(VENV)/bin/uv ] || $(PY) -m pip install --disable-pip-version-check uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements.lock \
+		--python-version 3.11 -o requirements-dev.lock
 
 clean:
 	rm -rf var $(VENV)
