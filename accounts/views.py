@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -150,9 +151,10 @@ def invitation_accept(request, key):
             # The team filled up (or got its executive director) since the invitation went.
             return render(request, "accounts/invitation_closed.html", {"reason": "team_full"})
         login(request, person, backend="allauth.account.auth_backends.AuthenticationBackend")
-        messages.success(
-            request, _("Welcome, %(name)s. Your account is ready.") % {"name": person.full_name}
-        )
+        # In the language the person just chose: this request still speaks the visitor's.
+        with translation.override(person.language):
+            welcome = _("Welcome, %(name)s. Your account is ready.") % {"name": person.full_name}
+        messages.success(request, welcome)
         return redirect("home")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}

@@ -192,6 +192,19 @@ def test_a_partner_invitation_makes_the_person_a_member_of_the_partner(
     assert "Supported Cohort" in response.content.decode()
 
 
+def test_the_welcome_after_accepting_speaks_the_language_the_person_chose(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    send_invitation(staff, django_capture_on_commit_callbacks)
+    invitee = Client(headers={"accept-language": "en"})
+
+    response = invitee.post(link_in(mailoutbox[0]), accept_data(language="es"), follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Le damos la bienvenida, Nia A. Okafor. Su cuenta está lista."]
+    assert '<html lang="es"' in response.content.decode()
+
+
 def test_a_staff_invitation_puts_the_person_in_the_staff_group(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
