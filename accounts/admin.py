@@ -40,7 +40,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups"]
-    superuser_fields = {"password", "is_superuser", "groups", "user_permissions"}
+    superuser_fields = {"email", "password", "is_superuser", "groups", "user_permissions"}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -14,7 +14,7 @@ from accounts import hooks
 from accounts.models import STAFF_GROUP, Invitation, User
 from cohorts import hooks as cohort_hooks
 from cohorts.choices import OrganisationKind, TeamRole
-from cohorts.models import Membership
+from cohorts.models import Membership, Seat, TakingPart
 from cohorts.services import add_seat
 from portal.permissions import require
 
@@ -53,9 +53,9 @@ def _holds_role(person, invitation):
     if kind == Invitation.Kind.STAFF:
         return User.objects.staff().filter(pk=person.pk).exists()
     if kind == Invitation.Kind.FACILITATOR:
-        return invitation.cohort.facilitators.filter(pk=person.pk).exists()
+        return invitation.cohort.has_person(person, (TakingPart.FACILITATOR,))
     if kind == Invitation.Kind.TEAM and invitation.enrolment is not None:
-        return invitation.enrolment.seats.current().filter(person=person).exists()
+        return Seat.objects.held_by(person).filter(enrolment=invitation.enrolment).exists()
     return Membership.objects.filter(person=person, organisation=invitation.organisation).exists()
 
 

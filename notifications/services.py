@@ -158,30 +158,45 @@ def _rearm(row, message, now):
     return row
 
 
+ADDRESS_CHANGED = gettext_noop("The person's email address changed since it was planned.")
+
+
+@transaction.atomic
 def readdress(*, person, old_email):
     """A person's address changed: their messages still to come go to the new one at once.
 
     A claimed row not yet rendered is re-addressed too (rendering reads the row under lock);
-    one already rendered goes to the address that was right when it was rendered.
+    one already rendered goes to the address that was right when it was rendered. Where the
+    new address already has the same message (from an earlier stretch with that address), that
+    row carries it: armed again if it had gone or was cancelled; the old address's is cancelled.
+    Atomic on its own: allauth saves a changed address outside any transaction.
     """
     new_email = person.email.lower()
+    now = timezone.now()
     rows = Notification.objects.select_for_update().filter(
         recipient=person, to_email=old_email.lower(), state__in=OPEN_STATES
     )
     for row in rows:
-        taken = Notification.objects.filter(
-            kind=row.kind,
-            content_type_id=row.content_type_id,
-            object_id=row.object_id,
-            to_email=new_email,
-            slot=row.slot,
-        ).exists()
-        if taken:
-            _cancel(row, gettext_noop("The person's email address changed since it was planned."))
+        twin = (
+            Notification.objects.select_for_update()
+            .filter(
+                kind=row.kind,
+                content_type_id=row.content_type_id,
+                object_id=row.object_id,
+                to_email=new_email,
+                slot=row.slot,
+            )
+            .first()
+        )
+        if twin is None:
+            row.to_email = new_email
+            row.updated_at = now
+            row.save(update_fields=["to_email", "updated_at"])
             continue
-        row.to_email = new_email
-        row.updated_at = timezone.now()
-        row.save(update_fields=["to_email", "updated_at"])
+        if twin.state not in OPEN_STATES:
+            message = Message(new_email, row.slot, row.due_at, person, row.payload)
+            _rearm(twin, message, now).save(update_fields=REARMED)
+        _cancel(row, ADDRESS_CHANGED)
 
 
 def replace(rows, *, due_at):
@@ -351,7 +366,7 @@ def _prepare(pk, token):
         if reason is None and row.recipient is not None and not row.recipient.is_active:
             reason = gettext_noop("The person's account is closed.")
         if reason is None and row.recipient and row.to_email != row.recipient.email.lower():
-            reason = gettext_noop("The person's email address changed since it was planned.")
+            reason = ADDRESS_CHANGED
         if reason is None and is_muted(row.to_email, row.kind):
             reason = gettext_noop("The person turned this kind of message off.")
         if reason is None:

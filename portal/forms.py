@@ -198,7 +198,7 @@ def parse_written_date(text):
     day = next(number for number in numbers if len(number) != 4)
     try:
         return date(int(years[0]), month, int(day))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

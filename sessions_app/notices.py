@@ -80,7 +80,10 @@ def _upcoming(cohort):
 
 def sync_cohort(*, cohort):
     """After team, facilitator, partner or reminder-time changes: re-plan every upcoming
-    session (cohorts announce these changes: cohorts/hooks.py)."""
+    session (cohorts announce these changes: cohorts/hooks.py). A completed cohort meets no
+    more: nothing is planned for it again."""
+    if cohort.status == CohortStatus.COMPLETED:
+        return
     people = list(cohort.people())
     for session in _upcoming(cohort):
         sync_session(session, people)
@@ -134,12 +137,13 @@ def _waiting(session, kind):
 TAKEN_BACK = gettext_noop("The change was taken back before this notice went.")
 
 
-def session_moved(session, *, old_starts_at, reason):
+def session_moved(session, *, old_starts_at, reason, undone=False):
     """Re-plan the reminders and tell everyone the new time, once the hold is over.
 
     A person whose notice of an earlier move has not gone yet keeps that one notice (its
     slot), replaced: from the time they were last told to the latest time, with the latest
     reason, held again; and none at all when the session is back at the time they were told.
+    An undone move tells nobody new: whoever joined during the hold was never told of it.
     """
     people = list(session.cohort.people())
     sync_session(session, people)
@@ -161,7 +165,7 @@ def session_moved(session, *, old_starts_at, reason):
         MOVED,
         f"change-{session.sequence}",
         {"old_starts_at": old_starts_at.isoformat(), "reason": reason},
-        fresh,
+        [] if undone else fresh,
     )
 
 

@@ -169,6 +169,8 @@ def undo_change(session, *, by):
         return session
     moves = session.reschedules.filter(undone_at__isnull=True).order_by("-at", "-pk")
     move = moves.first()
+    if move is None:
+        raise ValidationError(_("There is no move left to undo."))
     if move.old_starts_at <= timezone.now():
         raise ValidationError(
             _("The session's old time has passed. Reschedule it to a new time instead.")
@@ -181,7 +183,7 @@ def undo_change(session, *, by):
     _touch(session, ["starts_at", "time_zone"])
     earlier = moves.first()
     notices.session_moved(
-        session, old_starts_at=moved_from, reason=earlier.reason if earlier else ""
+        session, old_starts_at=moved_from, reason=earlier.reason if earlier else "", undone=True
     )
     return session
 

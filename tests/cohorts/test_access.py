@@ -57,7 +57,13 @@ PAGES = [
     Page("program_detail", "program_detail", lambda w: [w.program1.pk], SEES_COHORT1, "team_c"),
     Page("program_edit", "program_edit", lambda w: [w.program1.pk], SEES_COHORT1, "team_c", True),
     Page("cohort_create", "cohort_create", lambda w: [w.program1.pk], SEES_COHORT1, "team_c", True),
-    Page("cohort_detail", "dashboard:cohort_detail", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c"),
+    Page(
+        "cohort_detail",
+        "dashboard:cohort_detail",
+        lambda w: [w.cohort1.pk],
+        SEES_COHORT1,
+        "team_c",
+    ),
     Page("cohort_edit", "cohort_edit", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c", True),
     Page("cohort_enrol", "cohort_enrol", lambda w: [w.cohort1.pk], SEES_COHORT1, "team_c", True),
     Page(

@@ -85,3 +85,35 @@ def test_a_seat_that_ends_cancels_that_persons_reminders_only(world):
         "cancelled"
     }
     assert reminders(session, state="scheduled").count() == 2 * 7
+
+
+def test_a_completed_cohort_plans_nothing_again_when_it_is_edited_or_its_teams_change(world):
+    session = schedule(world)
+    world.cohort1.status = CohortStatus.ACTIVE
+    world.cohort1.save()
+    cohorts.complete_cohort(world.cohort1, by=world.staff)
+    world.cohort1.refresh_from_db()
+
+    cohorts.save_cohort(world.cohort1, by=world.staff, facilitators=[world.fac1], partners=[])
+    cohorts.end_seat(world.team_a.seats.exclude(role="executive_director").first(), by=world.staff)
+
+    assert set(reminders(session).values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_an_address_used_before_carries_the_persons_messages_again(world):
+    """They leave (their reminders are cancelled), change address, rejoin, change back."""
+    session = schedule(world)
+    seat = world.team_a.seats.exclude(role="executive_director").first()
+    person, first = seat.person, seat.person.email
+    cohorts.end_seat(seat, by=world.staff)
+    person.email = "second@example.org"
+    person.save()
+    cohorts.add_seat(world.team_a, person=person, role=seat.role, by=world.staff)
+    person.email = first
+    person.save()
+
+    back = reminders(session, to_email=first.lower())
+    assert set(back.values_list("state", flat=True)) == {"scheduled"}
+    assert back.count() == 2
+    left = reminders(session, to_email="second@example.org")
+    assert set(left.values_list("state", flat=True)) == {"cancelled"}

@@ -86,7 +86,16 @@ def test_numbers_follow_the_readers_order():
 
 @pytest.mark.parametrize(
     "typed",
-    ["31 February 2027", "2 Febuary 2027", "2/30/2027", "2 February", "next Tuesday", "2027"],
+    [
+        "31 February 2027",
+        "2 Febuary 2027",
+        "2/30/2027",
+        "2 February",
+        "next Tuesday",
+        "2027",
+        "99999999999 February 2027",
+        "2/99999999999999999999/2027",
+    ],
 )
 def test_a_wrongly_typed_date_asks_for_a_real_date_with_an_example(typed):
     assert clean(typed) == (None, ["Enter a real date, for example 2 February 2027."])

@@ -19,6 +19,7 @@ from notifications import services as ledger
 from portal.templatetags.portal_time import clock, when
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession, Reschedule
+from tests.conftest import make_team
 from tests.notifications.conftest import (
     OCTOBER_6,
     SEPTEMBER_1,
@@ -430,3 +431,24 @@ def test_a_correction_starts_from_the_waiting_notices_reason(client, world):
 
     assert response.context["form"]["reason"].value() == "The budget hearing is that day."
     assert "Moving the session again replaces it" in page_text(response)
+
+
+def test_undoing_a_move_tells_nobody_who_joined_during_the_hold(world, september):
+    session = schedule(world)
+    move(world, session, WEDNESDAY)
+    newcomer = make_team(world.cohort1).seats.first().person
+
+    sessions.undo_change(session, by=world.fac1)
+
+    assert not notices(session, to_email=newcomer.email).exists()
+    assert not notices(session, state="scheduled").exists()
+
+
+def test_undo_with_no_move_left_to_take_back_says_so(world, september):
+    session = schedule(world)
+    move(world, session, WEDNESDAY)
+    sessions.undo_change(session, by=world.fac1)
+    make_team(world.cohort1)
+
+    with pytest.raises(ValidationError):
+        sessions.undo_change(session, by=world.fac1)
