@@ -39,7 +39,7 @@ from cohorts.choices import TeamRole
 from notifications.models import MutedKind, Notification
 from notifications.services import unsubscribe_token
 from sessions_app.models import Reschedule
-from tests.factories import InvitationFactory, StaffFactory
+from tests.factories import InvitationFactory
 from tests.sessions_app.factories import (
     AttendanceFactory,
     CalendarFeedFactory,
@@ -384,7 +384,7 @@ ADMIN_PAGES = {
 
 def admin_values(pattern, objects):
     if pattern.admin_model is None:
-        return ADMIN_PAGES[pattern.key](objects) if pattern.kwargs else {}
+        return ADMIN_PAGES[pattern.key](objects)
     obj = objects[ADMIN_OBJECTS[pattern.admin_model._meta.label_lower]]
     return dict.fromkeys(pattern.kwargs, obj.pk)
 
@@ -610,9 +610,7 @@ def test_pages_without_an_object_refuse_whom_they_should_and_never_fail(
     findings.assert_none()
 
 
-@pytest.mark.parametrize("pattern", [p for p in WALKED if p.is_admin], ids=key_of)
-def test_the_admin_sends_everyone_but_staff_to_the_login_page(pattern, world, team_a):
-    url = pattern.url(**admin_values(pattern, team_a))
+def walk_the_admin(pattern, world, url):
     walkers = visitors(world, OUTSIDERS)
     findings = Findings(url)
 
@@ -626,10 +624,25 @@ def test_the_admin_sends_everyone_but_staff_to_the_login_page(pattern, world, te
     findings.assert_none()
 
     # Some admin pages are for superusers only (another person's password, deleting people).
-    response = Visitor("superuser", StaffFactory(is_superuser=True)).ask("get", url)
+    world.staff.is_superuser = True
+    world.staff.save(update_fields=["is_superuser"])
+    response = Visitor("superuser", world.staff).ask("get", url)
     assert response.status_code < 500, f"{url} as a superuser: {describe(response)}"
     if pattern.admin_model is not None and pattern.kwargs:
         # The object's pages open; its bare URL (unnamed) redirects to its change page.
         assert response.status_code == (200 if pattern.name else 302), (
             f"{url} as a superuser: {describe(response)} — does ADMIN_OBJECTS fill it right?"
         )
+
+
+ADMIN_WALK = [p for p in WALKED if p.is_admin]
+
+
+@pytest.mark.parametrize("pattern", [p for p in ADMIN_WALK if not p.kwargs], ids=key_of)
+def test_the_admin_sends_everyone_but_staff_to_the_login_page(pattern, world):
+    walk_the_admin(pattern, world, pattern.url())
+
+
+@pytest.mark.parametrize("pattern", [p for p in ADMIN_WALK if p.kwargs], ids=key_of)
+def test_the_admin_pages_of_team_a_objects_send_everyone_but_staff_to_login(pattern, world, team_a):
+    walk_the_admin(pattern, world, pattern.url(**admin_values(pattern, team_a)))
