@@ -4,6 +4,7 @@ Everything is planned through the ledger (notifications.services.plan) inside th
 transaction of the change, and re-checked at send time.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -257,6 +258,7 @@ def _context(row, session):
     old = row.payload.get("old_starts_at")
     return {
         "session": session,
+        "session_name": session_name(session),
         "cohort": session.cohort,
         "session_url": settings.SITE_URL + session.get_absolute_url(),
         "old_starts_at": datetime.fromisoformat(old) if old else None,
@@ -264,12 +266,24 @@ def _context(row, session):
     }
 
 
+def session_name(session):
+    """How emails and lists name a session: its title when that already ends with its number
+    (a series names its sessions "Learning session 6"), else "Learning session 7 (Workplan
+    office hour)"."""
+    if re.search(rf"(^|\s){session.number}$", session.title.strip()):
+        return session.title
+    return _("Learning session %(number)s (%(title)s)") % {
+        "number": session.number,
+        "title": session.title,
+    }
+
+
 def describe(sessions):
-    """Each session in words for the Outbox and a person's list of emails: number, title and
+    """Each session in words for the Outbox and a person's list of emails: its name and its
     time in the viewer's zone."""
     return {
-        session.pk: _("Learning session %(number)s: %(title)s, %(when)s")
-        % {"number": session.number, "title": session.title, "when": when(session.starts_at)}
+        session.pk: _("%(session)s, %(when)s")
+        % {"session": session_name(session), "when": when(session.starts_at)}
         for session in sessions
     }
 

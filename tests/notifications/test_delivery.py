@@ -76,8 +76,8 @@ def test_the_email_has_text_and_html_parts_unsubscribe_headers_and_a_stable_mess
 
     message = mail_for(mail.outbox, world.fac1.email)
     assert message.subject == (
-        f"{session.cohort.name} — Reminder: learning session {session.number}, "
-        "Equity in practice, Tue 6 Oct 2026, 12:00 EDT"
+        f"{session.cohort.name} — Reminder: Learning session {session.number} "
+        "(Equity in practice), Tue 6 Oct 2026, 12:00 EDT"
     )
     assert "This is a reminder of “Equity in practice”." in message.body
     assert "<html" in html_part(message)

@@ -9,9 +9,11 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import services as ledger
 from notifications.models import MutedKind, Notification
+from sessions_app import notices
 from sessions_app import services as sessions
 from tests.conftest import PortalClient
 from tests.notifications.conftest import deliver_due, mail_for, reminders, schedule, utc
@@ -68,7 +70,7 @@ def test_each_email_a_person_will_get_names_its_session_in_their_zone(world):
 
     for url in (reverse("notifications:preferences"), reverse("dashboard:profile")):
         page = client.get(url).content.decode()
-        line = "Session reminders: Learning session 1: Equity in practice, Tue 6 Oct 2026, 08:00"
+        line = "Session reminders: Learning session 1 (Equity in practice), Tue 6 Oct 2026, 08:00"
         assert f"{line} AKDT" in page, url
 
 
@@ -252,6 +254,22 @@ def test_the_outbox_lists_by_due_time_not_by_when_rows_were_planned(world, filte
     assert [row.pk for row in rows] != sorted((row.pk for row in rows), reverse=True)
 
 
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Learning session 1", "Learning session 1"),
+        ("Equity circle 1", "Equity circle 1"),
+        ("Kick-off", "Learning session 1 (Kick-off)"),
+        ("Module 11", "Learning session 1 (Module 11)"),
+    ],
+)
+def test_a_session_named_by_its_series_is_not_named_twice(world, title, name):
+    session = schedule(world, title=title)
+
+    with timezone.override("America/Denver"):
+        assert notices.describe([session]) == {session.pk: f"{name}, Tue 6 Oct 2026, 10:00 MDT"}
+
+
 def test_each_outbox_row_names_its_session_in_the_viewers_zone(world, two_cohorts):
     world.staff.time_zone = "Pacific/Honolulu"
     world.staff.save()
@@ -260,11 +278,11 @@ def test_each_outbox_row_names_its_session_in_the_viewers_zone(world, two_cohort
     page = signed_in(world.staff).get(OUTBOX, {"cohort": str(world.cohort2.pk)})
 
     assert all(
-        row.about_label == f"Learning session {second.number}: Equity in practice, "
+        row.about_label == f"Learning session {second.number} (Equity in practice), "
         "Tue 6 Oct 2026, 06:00 HST"
         for row in page.context["page"].object_list
     )
-    assert "Learning session 1: Equity in practice, Tue 6 Oct 2026, 06:00 HST" in (
+    assert "Learning session 1 (Equity in practice), Tue 6 Oct 2026, 06:00 HST" in (
         page.content.decode()
     )
 

@@ -24,7 +24,7 @@ def test_a_subject_keeps_ampersands_and_angle_brackets_as_typed(world, session, 
     message = mail_for(mail.outbox, world.fac1.email)
 
     assert message.subject == (
-        f"{world.cohort1.name} — Reminder: learning session 1, R&D <b>, Tue 6 Oct 2026, 12:00 EDT"
+        f"{world.cohort1.name} — Reminder: Learning session 1 (R&D <b>), Tue 6 Oct 2026, 12:00 EDT"
     )
     assert "This is a reminder of “R&D <b>”." in message.body
     assert "&amp;" not in message.body
@@ -50,7 +50,8 @@ def test_a_subject_is_one_line_whatever_the_title(world, september):
     message = mail_for(mail.outbox, world.fac1.email)
 
     assert message.subject == (
-        f"{world.cohort1.name} — Reminder: learning session 1, Two lines, Tue 6 Oct 2026, 12:00 EDT"
+        f"{world.cohort1.name} — Reminder: Learning session 1 (Two lines), "
+        "Tue 6 Oct 2026, 12:00 EDT"
     )
 
 
@@ -61,7 +62,7 @@ def test_a_moved_session_notice_keeps_the_title_as_typed(world, session, septemb
     september.move_to(utc(2026, 9, 2, 0, 0))
     deliver_due()
 
-    start = f"{world.cohort1.name} — Learning session 1 moved: R&D <b> is now "
+    start = f"{world.cohort1.name} — Learning session 1 (R&D <b>) moved: now "
     moved = [m for m in mail.outbox if " moved: " in m.subject]
     assert moved
     assert all(m.subject.startswith(start) for m in moved)

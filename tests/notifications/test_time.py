@@ -134,7 +134,7 @@ def test_each_recipient_sees_the_session_in_their_own_zone(people, starts_at, ex
         message = mail_for(mail.outbox, people[name].email)
         assert f"When: {when} (90 minutes)" in message.body, name
         assert when in html_part(message), name
-        subject = f" — Reminder: learning session 1, Equity in practice, {when}"
+        subject = f" — Reminder: Learning session 1 (Equity in practice), {when}"
         assert message.subject.endswith(subject), name
 
 

@@ -20,4 +20,4 @@ def test_a_reminder_to_a_bad_stored_zone_goes_with_utc_times(world, september):
 
     assert reminders(session, recipient=world.fac1).get().state == "sent"
     message = mail_for(mail.outbox, world.fac1.email)
-    assert message.subject.endswith("Equity in practice, Tue 6 Oct 2026, 16:00 UTC")
+    assert message.subject.endswith("(Equity in practice), Tue 6 Oct 2026, 16:00 UTC")

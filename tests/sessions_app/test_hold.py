@@ -63,8 +63,9 @@ def move(world, session, starts_at, reason="The budget hearing is that day."):
 
 
 def notice_of(message):
-    """ "moved" or "cancelled" from a subject like "Cohort 1 — Learning session 1 moved: …"."""
-    found = re.search(r" — Learning session \d+ (moved|cancelled): ", message.subject)
+    """ "moved" or "cancelled" from a subject like "Cohort 1 — Learning session 1 (…) moved:
+    now …"."""
+    found = re.search(r" — Learning session \d+ \(.*\) (moved|cancelled): ", message.subject)
     return found[1] if found else None
 
 
