@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
@@ -30,8 +31,9 @@ def partner_teams(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
+        person = form.save()
+        with translation.override(person.language):  # the language just chosen
+            messages.success(request, _("Your profile is saved."))
         return redirect("dashboard:profile")
     upcoming, _recent = my_notifications(request.user, limit=3)
     return render(

@@ -32,6 +32,16 @@ def test_the_profile_saves_name_time_zone_and_language(client, person):
     )
 
 
+def test_saving_a_new_language_says_so_in_that_language(client, person):
+    response = client.post(
+        profile_url(),
+        {"full_name": "Rosa Díaz", "time_zone": "America/New_York", "language": "es"},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == ["Se guardó su perfil."]
+
+
 def test_a_time_zone_that_does_not_exist_is_a_field_error_and_keeps_what_was_typed(client, person):
     response = client.post(
         profile_url(),
