@@ -130,6 +130,15 @@ def copy_rows(model, fields, rows):
                 copy.write_row(row)
 
 
+def enqueue_scheduled():
+    """Every scheduled ledger row written directly enters the claim's queue, as planning
+    would have put it there."""
+    sql(
+        "INSERT INTO notifications_queueentry (notification_id, not_before, claim_token) "
+        "SELECT id, not_before, '' FROM notifications_notification WHERE state = 'scheduled'"
+    )
+
+
 class QueryCounter:
     """Counts the statements sent to the database (an execute wrapper: no log to overflow)."""
 

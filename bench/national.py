@@ -289,16 +289,17 @@ def _ledger(size, now, sessions, recipients):
                             state, sent_at, reason = State.CANCELLED, None, "The person left."
                     yield (kind, person_id, email, content_type, session.pk, slot,
                            session.cohort_id, json.dumps(payload), due, due, state,
-                           int(state != State.SCHEDULED), 0, "", error, reason, due,
+                           int(state != State.SCHEDULED), 0, error, reason, due,
                            sent_at or due, sent_at)  # fmt: skip
 
     db.copy_rows(
         Notification,
         ["kind", "recipient", "to_email", "content_type", "object_id", "slot", "cohort",
-         "payload", "due_at", "not_before", "state", "attempts", "revision", "claim_token",
-         "last_error", "cancelled_reason", "created_at", "updated_at", "sent_at"],
+         "payload", "due_at", "not_before", "state", "attempts", "revision", "last_error",
+         "cancelled_reason", "created_at", "updated_at", "sent_at"],
         rows(),
     )  # fmt: skip
+    db.enqueue_scheduled()
 
 
 def generate(size):

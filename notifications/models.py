@@ -11,8 +11,11 @@ class Notification(models.Model):
     """The ledger: one row for every message the portal will send or has sent.
 
     Planned in the same transaction as the change that causes it; claimed by the minute
-    beat with a lease; sent outside any transaction; marked sent. The unique key
-    (kind, object, recipient, slot) makes a second copy impossible.
+    beat with a lease (in its QueueEntry); sent outside any transaction; marked sent. The
+    unique key (kind, object, recipient, slot) makes a second copy impossible.
+
+    `state` says what happened: scheduled (waiting, or claimed by a worker that has not
+    started it), sending (a send started), sent, failed, cancelled.
     """
 
     class State(models.TextChoices):
@@ -24,7 +27,7 @@ class Notification(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40)
     # Foreign keys without their own index: the composite indexes below lead with them,
-    # and every index costs the claim a write per row (bench/run.py).
+    # and every index costs each write of a row (planning, starting a send, marking it sent).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -56,8 +59,6 @@ class Notification(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.SCHEDULED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     revision = models.PositiveSmallIntegerField(default=0)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     cancelled_reason = models.CharField(_("why cancelled"), max_length=200, blank=True)
@@ -75,18 +76,14 @@ class Notification(models.Model):
                 name="one_notification_per_slot",
             ),
         ]
+        # None of them is written by a claim: it writes only the queue (QueueEntry).
         indexes = [
-            # The claim query: due rows only. Partial, so it stays small however long the
-            # ledger grows.
+            # The Outbox's scheduled rows, next first, and their count. Partial, so it stays
+            # small however long the ledger grows.
             models.Index(
                 fields=["not_before"],
                 condition=Q(state="scheduled"),
-                name="notification_due",
-            ),
-            models.Index(
-                fields=["lease_until"],
-                condition=Q(state="sending"),
-                name="notification_leased",
+                name="notification_next",
             ),
             models.Index(fields=["due_at"], name="notification_by_due"),
             models.Index(fields=["recipient", "due_at"]),
@@ -100,6 +97,31 @@ class Notification(models.Model):
     def message_id(self):
         """Stable per row and sending: a retry of the same send keeps it."""
         return f"<notification-{self.pk}.{self.revision}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+class QueueEntry(models.Model):
+    """A ledger row still to go: waiting for its next attempt, or claimed by a worker.
+
+    The claim's queue, narrow and apart from the wide ledger row: a claim writes only this
+    (the end of its lease and its token), never the ledger row nor the ledger's indexes
+    (bench/claim.py). A row enters when it is planned (or planned again) and leaves when it
+    is sent, fails for good or is cancelled; the services keep it so, and the ledger has
+    the last word: a worker skips an entry whose row is no longer open.
+    """
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, primary_key=True, related_name="queue_entry"
+    )
+    # When a claimer may take it: the row's next attempt, or the end of the lease it is
+    # under, so that a row whose worker died is due again once its lease runs out.
+    not_before = models.DateTimeField()
+    claim_token = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["not_before"], name="notification_due")]
+
+    def __str__(self):
+        return f"{self.notification_id} from {self.not_before:%Y-%m-%d %H:%M:%S}"
 
 
 class MutedKind(models.Model):

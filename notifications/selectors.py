@@ -38,7 +38,7 @@ def filtered_outbox(user, *, state="", kind="", cohort="", recipient=""):
             Q(to_email__icontains=recipient) | Q(recipient__full_name__icontains=recipient)
         )
     if state == Notification.State.SCHEDULED:
-        return rows.order_by("not_before", "pk")  # what goes next, first (notification_due)
+        return rows.order_by("not_before", "pk")  # what goes next, first (notification_next)
     # By due time, latest first, within any filter (notification_by_due; a column the claim
     # never writes, so the index costs the claim nothing).
     return rows.order_by("-due_at", "-pk")

@@ -2,6 +2,17 @@
 
 Planning functions run inside the caller's transaction. Claiming runs in short
 transactions with SKIP LOCKED. Sending happens outside any transaction.
+
+What each step writes. The claim's queue (QueueEntry: the row's id, when it may be taken, a
+claim token) is apart from the wide ledger row, so that claiming a row writes one narrow
+queue row and its two index entries, and nothing in the ledger:
+
+- plan: the ledger row (five indexes) and its queue entry;
+- claim: the queue entry (lease and token);
+- start a send (`_prepare`): the ledger row (state sending, the attempt) and the queue
+  entry (a fresh lease);
+- mark sent, fail for good, cancel: the ledger row, and the queue entry is deleted;
+  a retry: the ledger row and the queue entry (its backoff).
 """
 
 import logging
@@ -22,7 +33,7 @@ from django.utils.translation import gettext_noop
 
 from notifications import kinds
 from notifications.emails import render_message
-from notifications.models import MutedKind, Notification
+from notifications.models import MutedKind, Notification, QueueEntry
 
 logger = logging.getLogger(__name__)
 State = Notification.State
@@ -70,8 +81,6 @@ REARMED = [
     "due_at",
     "not_before",
     "state",
-    "claim_token",
-    "lease_until",
     "attempts",
     "last_error",
     "cancelled_reason",
@@ -137,6 +146,7 @@ def plan_many(*, kind, about, messages, cohort=None):
         update_fields=["due_at", "not_before", "recipient", "payload", "updated_at"],
     )
     Notification.objects.bulk_update(rearmed, REARMED)
+    _queue([*new, *rearmed])
     _cancel_ids(too_late, MOMENT_PASSED, now)
 
 
@@ -147,8 +157,6 @@ def _rearm(row, message, now):
         row.sent_at = None
     row.due_at = row.not_before = message.due_at
     row.state = State.SCHEDULED
-    row.claim_token = ""
-    row.lease_until = None
     row.attempts = 0
     row.last_error = ""
     row.cancelled_reason = ""
@@ -208,6 +216,7 @@ def replace(rows, *, due_at):
         row.due_at = row.not_before = due_at
         row.updated_at = now
     Notification.objects.bulk_update(rows, ["due_at", "not_before", "payload", "updated_at"])
+    _queue(rows)
 
 
 def dispatch_soon():
@@ -232,10 +241,9 @@ def _cancel_ids(ids, reason, now=None):
         Notification.objects.filter(pk__in=ids).update(
             state=State.CANCELLED,
             cancelled_reason=reason[:200],
-            claim_token="",
-            lease_until=None,
             updated_at=now or timezone.now(),
         )
+        QueueEntry.objects.filter(notification__in=ids).delete()
 
 
 def cancel_open(rows, reason):
@@ -245,21 +253,26 @@ def cancel_open(rows, reason):
     return len(ids)
 
 
-# Claiming ------------------------------------------------------------------------------------
-
-
-def release_expired_leases(now=None):
-    """Rows whose worker died mid-send go back to the queue once their lease runs out."""
-    now = now or timezone.now()
-    return Notification.objects.filter(state=State.SENDING, lease_until__lt=now).update(
-        state=State.SCHEDULED, claim_token="", lease_until=None, updated_at=now
+def _queue(rows):
+    """Rows planned (or planned again) wait in the queue for their next attempt, unclaimed:
+    a claim whose send has not started is taken back (its worker skips the row)."""
+    QueueEntry.objects.bulk_create(
+        [QueueEntry(notification_id=row.pk, not_before=row.not_before) for row in rows],
+        update_conflicts=True,
+        unique_fields=["notification"],
+        update_fields=["not_before", "claim_token"],
     )
 
 
-def claim_batch(limit=None, now=None):
-    """Claim up to `limit` due rows: scheduled → sending, with a lease and a claim token.
+# Claiming ------------------------------------------------------------------------------------
 
-    SELECT … FOR UPDATE SKIP LOCKED: two claimers never take the same row.
+
+def claim_batch(limit=None, now=None):
+    """Claim up to `limit` due rows of the queue: each takes a lease and a claim token.
+
+    SELECT … FOR UPDATE SKIP LOCKED: two claimers never take the same row. The claim's
+    lease is the entry's `not_before`: a row whose worker died is due again once it runs
+    out. Only the queue is written; the ledger row says `sending` once its send starts.
     Returns [(id, token)], oldest due first.
     """
     now = now or timezone.now()
@@ -277,51 +290,45 @@ def _claim_with_orm(limit, now, token, lease_until):
     """Two statements: the due ids (locked, skipping locked ones), then their update."""
     with transaction.atomic():
         ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=State.SCHEDULED, not_before__lte=now)
+            QueueEntry.objects.select_for_update(skip_locked=True)
+            .filter(not_before__lte=now)
             .order_by("not_before")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("notification_id", flat=True)[:limit]
         )
         if ids:
-            Notification.objects.filter(pk__in=ids).update(
-                state=State.SENDING,
-                claim_token=token,
-                lease_until=lease_until,
-                updated_at=now,
+            QueueEntry.objects.filter(notification__in=ids).update(
+                not_before=lease_until, claim_token=token
             )
     return ids
 
 
-# One statement where the ORM needs two: Django's update() can't say RETURNING, and an
-# IN (subquery) lets the planner pick a sequential scan of the whole ledger, where
-# ANY(ARRAY(subquery)) keeps it on the partial index and the primary key (bench/run.py).
+# One statement where the ORM needs two: Django's update() can't say RETURNING. The due ids
+# in an array keep the claim on the index `notification_due` and the primary key (an
+# IN (subquery) or a join lets the planner scan the whole queue), and keep their order: the
+# rows this statement locked are the rows it updates (bench/claim.py).
 CLAIM_SQL = """
-    UPDATE notifications_notification
-       SET state = %(sending)s, claim_token = %(token)s, lease_until = %(lease_until)s,
-           updated_at = %(now)s
-     WHERE id = ANY(ARRAY(
-               SELECT id FROM notifications_notification
-                WHERE state = %(scheduled)s AND not_before <= %(now)s
-                ORDER BY not_before
-                LIMIT %(limit)s
-                  FOR UPDATE SKIP LOCKED))
- RETURNING id, not_before
+    WITH due AS (
+        SELECT ARRAY(
+            SELECT notification_id FROM notifications_queueentry
+             WHERE not_before <= %(now)s
+             ORDER BY not_before
+             LIMIT %(limit)s
+               FOR UPDATE SKIP LOCKED) AS ids
+    ), claimed AS (
+        UPDATE notifications_queueentry
+           SET not_before = %(lease_until)s, claim_token = %(token)s
+          FROM due
+         WHERE notification_id = ANY(due.ids)
+    )
+    SELECT unnest(ids) FROM due
 """
 
 
 def _claim_in_one_statement(limit, now, token, lease_until):
-    params = {
-        "sending": State.SENDING,
-        "scheduled": State.SCHEDULED,
-        "token": token,
-        "lease_until": lease_until,
-        "now": now,
-        "limit": limit,
-    }
+    params = {"token": token, "lease_until": lease_until, "now": now, "limit": limit}
     with connection.cursor() as cursor:  # one statement: its own transaction
         cursor.execute(CLAIM_SQL, params)
-        claimed = cursor.fetchall()
-    return [pk for pk, _not_before in sorted(claimed, key=lambda row: (row[1], row[0]))]
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 # Sending -------------------------------------------------------------------------------------
@@ -331,37 +338,52 @@ def is_muted(email, kind):
     return MutedKind.objects.filter(email=email.lower(), kind=kind).exists()
 
 
+def _claimed(pk, token):
+    """The row and its queue entry, locked, if the row is open and still claimed with
+    `token` (None once another claimer took it, or it was moved, cancelled or sent)."""
+    return (
+        # of: the recipient is a nullable (outer) join, which PostgreSQL won't lock; the
+        # filter on the entry's token makes its join an inner one.
+        Notification.objects.select_for_update(of=("self", "queue_entry"))
+        .select_related("recipient", "content_type", "queue_entry")
+        .filter(pk=pk, queue_entry__claim_token=token)
+        .first()
+    )
+
+
 def _prepare(pk, token):
     """Under lock: is the row still ours, does it still apply? Render it if so.
 
-    Locks the object the row is about first, then the row: the order the services take
-    them in (a reschedule locks the session, then moves its rows), so the two never
-    deadlock.
+    Locks the object the row is about first, then the row and its queue entry: the order
+    the services take them in (a reschedule locks the session, then moves its rows and
+    their entries), so the two never deadlock.
     """
     with transaction.atomic():
-        row = Notification.objects.filter(pk=pk, state=State.SENDING, claim_token=token).first()
+        row = Notification.objects.filter(pk=pk, queue_entry__claim_token=token).first()
         if row is None:
             return None
         kind = kinds.get(row.kind)
         obj = row.about
         if obj is not None and kind.lock is not None:
             obj = kind.lock(obj)
-        row = (
-            # of=self: the recipient is a nullable (outer) join, which PostgreSQL won't lock.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "content_type")
-            .filter(pk=pk)
-            .first()
-        )
-        if row is None or row.state != State.SENDING or row.claim_token != token:
+        row = _claimed(pk, token)
+        if row is None:
+            return None
+        if row.state not in (State.SCHEDULED, State.SENDING):
+            # The ledger has the last word: a row that is done leaves the queue unsent.
+            row.queue_entry.delete()
             return None
         # The lease now covers this send, not the time the row waited in the queue: a row
         # whose lease ran out while queued must not be re-claimed while it is being sent.
         # An attempt counts when a send starts, not when a row is claimed: a row re-claimed
         # after waiting out its lease in a long queue has not been tried yet.
-        row.lease_until = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+        now = timezone.now()
+        row.queue_entry.not_before = now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+        row.queue_entry.save(update_fields=["not_before"])
+        row.state = State.SENDING
         row.attempts += 1
-        row.save(update_fields=["lease_until", "attempts"])
+        row.updated_at = now
+        row.save(update_fields=["state", "attempts", "updated_at"])
         reason = gettext_noop("The object it was about no longer exists.") if obj is None else None
         if reason is None and row.recipient is not None and not row.recipient.is_active:
             reason = gettext_noop("The person's account is closed.")
@@ -427,26 +449,28 @@ def _mark_sent(pk, token):
     """
     now = timezone.now()
     with transaction.atomic():
-        row = Notification.objects.select_for_update().filter(pk=pk).first()
-        if row is None or row.state != State.SENDING or row.claim_token != token:
+        row = _claimed(pk, token)
+        if row is None or row.state != State.SENDING:
+            state = Notification.objects.filter(pk=pk).values_list("state", flat=True).first()
             logger.error(
                 "Notification %s was sent, but it was taken back during the send (now %s): "
                 "not marked sent",
                 pk,
-                row.state if row else "deleted",
+                state or "deleted",
             )
             return "lost"
-        if row.lease_until < now:
+        lease_until = row.queue_entry.not_before
+        if lease_until < now:
             logger.warning(
                 "Notification %s was sent %s after its lease ran out (nobody had taken it back)",
                 pk,
-                now - row.lease_until,
+                now - lease_until,
             )
         row.state = State.SENT
         row.sent_at = now
-        row.lease_until = None
         row.updated_at = now
-        row.save(update_fields=["state", "sent_at", "lease_until", "updated_at"])
+        row.save(update_fields=["state", "sent_at", "updated_at"])
+        row.queue_entry.delete()
     return "sent"
 
 
@@ -456,20 +480,21 @@ def _record_failure(pk, token, error, *, count_attempt=False):
     outcome = "timed out" if isinstance(error, SoftTimeLimitExceeded) else "failed"
     now = timezone.now()
     with transaction.atomic():
-        row = Notification.objects.select_for_update().filter(pk=pk, claim_token=token).first()
-        if row is None or row.state != State.SENDING:
+        # Scheduled too: a send that could not be prepared rolled its start back.
+        row = _claimed(pk, token)
+        if row is None or row.state not in (State.SCHEDULED, State.SENDING):
             return outcome
         row.attempts += count_attempt
         row.last_error = _describe(error)[:2000]
-        row.lease_until = None
-        row.claim_token = ""
         row.updated_at = now
         if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             row.state = State.FAILED
+            row.queue_entry.delete()
         else:
             row.state = State.SCHEDULED
             backoff = settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** (row.attempts - 1)
             row.not_before = now + timedelta(seconds=backoff)
+            _queue([row])
         row.save()
     logger.warning("Notification %s failed (attempt %s): %s", pk, row.attempts, row.last_error)
     return outcome
@@ -497,6 +522,7 @@ def send_again(row):
     row.not_before = now
     row.updated_at = now
     row.save(update_fields=["state", "attempts", "not_before", "updated_at"])
+    _queue([row])
     return row
 
 

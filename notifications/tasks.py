@@ -8,8 +8,8 @@ from notifications import services
 
 @shared_task(ignore_result=True)
 def dispatch_due():
-    """The minute beat: return expired leases, claim due rows in batches, hand them out."""
-    services.release_expired_leases()
+    """The minute beat: claim due rows in batches (a row whose lease ran out is due again),
+    hand them out."""
     while True:
         claimed = services.claim_batch()
         if claimed:

@@ -1,26 +1,26 @@
-"""Claiming: SKIP LOCKED never hands a row to two claimers; a lease that runs out returns
-the row to the queue."""
+"""Claiming: SKIP LOCKED never hands a row to two claimers; a claim writes only the queue;
+a lease that runs out makes the row due again."""
 
 import threading
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
 from notifications import services as ledger
-from notifications.models import Notification
+from notifications.models import Notification, QueueEntry
 from tests.factories import UserFactory
 
 
 def due_rows(count, due_at=None):
-    """`count` rows due now, about one person (claiming doesn't look at what they're about)."""
+    """`count` rows due now, about one person (claiming doesn't look at what they're about),
+    each with its queue entry, as planning writes them."""
     person = UserFactory()
     due_at = due_at or timezone.now() - timedelta(seconds=1)
-    return Notification.objects.bulk_create(
+    rows = Notification.objects.bulk_create(
         Notification(
             kind="session_reminder",
             content_type=ContentType.objects.get_for_model(person),
@@ -32,6 +32,12 @@ def due_rows(count, due_at=None):
         )
         for n in range(count)
     )
+    QueueEntry.objects.bulk_create(QueueEntry(notification=row, not_before=due_at) for row in rows)
+    return rows
+
+
+def claimed_entries():
+    return QueueEntry.objects.exclude(claim_token="")
 
 
 def test_sequential_claims_never_return_the_same_row(db):
@@ -42,7 +48,7 @@ def test_sequential_claims_never_return_the_same_row(db):
     ids = [pk for batch in batches for pk, _token in batch]
     assert [len(batch) for batch in batches] == [10, 10, 5, 0]
     assert len(set(ids)) == 25
-    assert Notification.objects.filter(state="sending").count() == 25
+    assert claimed_entries().count() == 25
 
 
 def test_a_claim_takes_only_due_rows_oldest_first(db):
@@ -55,18 +61,23 @@ def test_a_claim_takes_only_due_rows_oldest_first(db):
 
     assert claimed[:2] == [row.pk for row in older]
     assert claimed[2] in {row.pk for row in newer}
-    assert not Notification.objects.filter(pk__in=[r.pk for r in later], state="sending").exists()
+    assert not claimed_entries().filter(notification__in=later).exists()
 
 
-def test_a_claim_sets_a_lease_and_a_token_and_the_attempt_counts_only_when_sending(db):
+def test_a_claim_writes_a_lease_and_a_token_in_the_queue_and_leaves_the_ledger_row(db):
     [row] = due_rows(1)
+    before = Notification.objects.values().get(pk=row.pk)
     now = timezone.now()
 
     [(pk, token)] = ledger.claim_batch(now=now)
 
-    row.refresh_from_db()
-    assert (pk, row.state, row.claim_token, row.attempts) == (row.pk, "sending", token, 0)
-    assert row.lease_until == now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    entry = QueueEntry.objects.get(notification=row)
+    lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    assert (pk, entry.claim_token, entry.not_before) == (row.pk, token, now + lease)
+    # Scheduled, no attempt yet: the row says `sending` and counts an attempt once its
+    # send starts.
+    assert Notification.objects.values().get(pk=row.pk) == before
+    assert (before["state"], before["attempts"]) == ("scheduled", 0)
 
 
 def test_two_claimers_at_once_never_take_the_same_row(transactional_db):
@@ -98,27 +109,25 @@ def test_two_claimers_at_once_never_take_the_same_row(transactional_db):
     assert taken[0] and taken[1], "both claimers should have taken a share"
 
 
-def test_an_expired_lease_returns_the_row_to_the_queue(db):
+def test_a_row_is_due_again_when_its_lease_runs_out(db):
     [row] = due_rows(1)
     now = timezone.now()
     [(_pk, first)] = ledger.claim_batch(now=now)
     lease = timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
 
-    assert ledger.release_expired_leases(now=now + lease - timedelta(seconds=1)) == 0
-    assert ledger.claim_batch(now=now + lease) == []
-    assert ledger.release_expired_leases(now=now + lease + timedelta(seconds=1)) == 1
+    assert ledger.claim_batch(now=now + lease - timedelta(seconds=1)) == []
+    [(pk, second)] = ledger.claim_batch(now=now + lease)
 
-    row.refresh_from_db()
-    assert (row.state, row.claim_token, row.lease_until) == ("scheduled", "", None)
-    [(_pk, second)] = ledger.claim_batch(now=now + lease + timedelta(seconds=1))
+    assert pk == row.pk
     assert second != first
     row.refresh_from_db()
     assert row.attempts == 0  # claimed twice, never tried: its lease ran out in the queue
 
 
-@pytest.mark.parametrize("state", ["sent", "cancelled", "failed"])
-def test_rows_that_are_done_are_never_claimed(db, state):
-    [row] = due_rows(1)
-    Notification.objects.filter(pk=row.pk).update(state=state)
+def test_rows_that_are_cancelled_leave_the_queue_and_are_never_claimed(db):
+    rows = due_rows(3)
 
-    assert ledger.claim_batch() == []
+    ledger.cancel_open(Notification.objects.filter(pk__in=[rows[0].pk, rows[1].pk]), "test")
+
+    assert list(QueueEntry.objects.values_list("notification", flat=True)) == [rows[2].pk]
+    assert [pk for pk, _token in ledger.claim_batch()] == [rows[2].pk]

@@ -19,6 +19,7 @@ from accounts.models import Invitation
 from cohorts.models import Seat
 from notifications import kinds
 from notifications import services as ledger
+from notifications.models import Notification, QueueEntry
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession
 from tests.notifications.conftest import (
@@ -64,6 +65,7 @@ def test_due_reminders_go_to_everyone_once_and_are_marked_sent(world, session, s
     assert len(mail.outbox) == 8
     assert {row.state for row in reminders(session)} == {"sent"}
     assert {row.sent_at for row in reminders(session)} == {DAY_BEFORE_DUE}
+    assert not QueueEntry.objects.exists()  # sent rows leave the queue
     assert deliver_due() == {}  # a second pass sends nothing
     assert len(mail.outbox) == 8
 
@@ -116,9 +118,8 @@ def test_a_resent_row_keeps_its_message_id_after_its_lease_ran_out(
     claimed = dict(ledger.claim_batch(limit=100))
     first = ledger._prepare(fac1_reminder.pk, claimed[fac1_reminder.pk])
     september.shift(timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 1))
-    assert ledger.release_expired_leases() == 8
 
-    deliver_due()
+    assert sorted(deliver_due().values()) == ["sent"] * 8  # every lease ran out: due again
 
     again = mail_for(mail.outbox, world.fac1.email)
     assert again.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
@@ -139,6 +140,44 @@ def test_a_reminder_rescheduled_while_in_flight_gets_a_new_message_id(
     fac1_reminder.refresh_from_db()
     assert (fac1_reminder.state, fac1_reminder.revision) == ("scheduled", 1)
     assert fac1_reminder.message_id != old.extra_headers["Message-ID"]
+
+
+def test_a_reminder_moved_after_its_claim_before_its_send_waits_for_its_new_moment(
+    world, session, fac1_reminder, september
+):
+    """Claimed, still waiting for a worker, when the session moves: the move takes the
+    claim back, so the worker skips it and it goes once, at its new moment."""
+    september.move_to(DAY_BEFORE_DUE)
+    claimed = dict(ledger.claim_batch(limit=100))
+
+    sessions.reschedule_session(
+        session, starts_at=OCTOBER_6 + timedelta(days=1), reason="Clash", by=world.staff
+    )
+
+    assert ledger.deliver(fac1_reminder.pk, claimed[fac1_reminder.pk]) == "skipped"
+    fac1_reminder.refresh_from_db()
+    entry = QueueEntry.objects.get(notification=fac1_reminder)
+    assert (fac1_reminder.state, fac1_reminder.revision) == ("scheduled", 0)  # never started
+    assert (entry.not_before, entry.claim_token) == (DAY_BEFORE_DUE + timedelta(days=1), "")
+    assert not [m for m in mail.outbox if "Reminder" in m.subject]
+    september.move_to(entry.not_before)
+    assert deliver_due()[fac1_reminder.pk] == "sent"
+
+
+@pytest.mark.parametrize("state", ["sent", "cancelled", "failed"])
+def test_a_row_that_is_done_is_never_sent_and_leaves_the_queue(
+    world, session, fac1_reminder, september, state
+):
+    """The services take a row that is done out of the queue; should an entry be left
+    behind (a change made around them), the ledger has the last word."""
+    Notification.objects.filter(pk=fac1_reminder.pk).update(state=state)
+    september.move_to(DAY_BEFORE_DUE)
+
+    assert deliver_due()[fac1_reminder.pk] == "skipped"
+
+    assert state_of(fac1_reminder) == state
+    assert not QueueEntry.objects.filter(notification=fac1_reminder).exists()
+    assert world.fac1.email not in {m.to[0] for m in mail.outbox}
 
 
 def test_a_claimed_row_whose_session_was_cancelled_meanwhile_is_cancelled_not_sent(
@@ -220,7 +259,6 @@ def test_a_row_claimed_by_someone_else_is_not_sent_with_a_stale_token(
     september.move_to(DAY_BEFORE_DUE)
     stale = dict(ledger.claim_batch(limit=100))[fac1_reminder.pk]
     september.shift(timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 1))
-    ledger.release_expired_leases()
     fresh = dict(ledger.claim_batch(limit=100))[fac1_reminder.pk]
 
     assert ledger.deliver(fac1_reminder.pk, stale) == "skipped"
@@ -238,7 +276,7 @@ def test_a_refused_send_is_retried_with_backoff_then_fails_with_the_error(
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
     september.move_to(DAY_BEFORE_DUE)
-    reminders(session).exclude(pk=fac1_reminder.pk).update(state="cancelled")
+    ledger.cancel_open(reminders(session).exclude(pk=fac1_reminder.pk), "Not this test's.")
 
     assert deliver_due() == {fac1_reminder.pk: "failed"}
     fac1_reminder.refresh_from_db()
@@ -247,12 +285,15 @@ def test_a_refused_send_is_retried_with_backoff_then_fails_with_the_error(
     assert fac1_reminder.not_before == DAY_BEFORE_DUE + timedelta(
         seconds=settings.NOTIFICATIONS_RETRY_SECONDS
     )
+    entry = QueueEntry.objects.get(notification=fac1_reminder)
+    assert (entry.not_before, entry.claim_token) == (fac1_reminder.not_before, "")
     assert deliver_due() == {}  # not before its backoff
 
     september.move_to(fac1_reminder.not_before)
     assert deliver_due() == {fac1_reminder.pk: "failed"}
     fac1_reminder.refresh_from_db()
     assert (fac1_reminder.state, fac1_reminder.attempts) == ("failed", 2)
+    assert not QueueEntry.objects.filter(notification=fac1_reminder).exists()
 
 
 def test_invitations_go_through_the_ledger_and_the_email_holds_the_accept_link(
@@ -309,7 +350,9 @@ def test_starting_a_send_renews_the_lease_so_a_slow_queue_cannot_cause_a_second_
     assert ledger._prepare(fac1_reminder.pk, claimed[fac1_reminder.pk]) is not None
     september.shift(timedelta(seconds=2))  # the claim's lease has run out, the send's has not
 
-    assert ledger.release_expired_leases() == 7  # the others, still waiting in the queue
+    again = dict(ledger.claim_batch(limit=100))  # the others, still waiting in the queue
+    assert len(again) == 7
+    assert fac1_reminder.pk not in again
     assert state_of(fac1_reminder) == "sending"
 
 

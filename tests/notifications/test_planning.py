@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from cohorts import services as cohorts
 from cohorts.choices import TeamRole
 from notifications import services as ledger
-from notifications.models import Notification
+from notifications.models import Notification, QueueEntry
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession, Reschedule
 from tests.conftest import make_team
@@ -231,11 +231,11 @@ def test_a_seat_change_does_not_cancel_reminders_that_are_due_and_still_waiting(
 
     cohorts.add_seat(small_team, person=UserFactory(), role=TeamRole.MEMBER, by=world.staff)
 
-    [(claimed, _token)] = in_flight
+    [(claimed, token)] = in_flight
     waiting = reminders(session, recipient__in=cohort1_people(world)).exclude(pk=claimed)
     assert waiting.count() == 15
     assert {row.state for row in waiting} == {"scheduled"}
-    assert reminders(session).get(pk=claimed).state == "sending"
+    assert QueueEntry.objects.get(notification=claimed).claim_token == token  # still claimed
 
 
 def test_a_person_who_leaves_the_team_has_their_planned_rows_cancelled(world):

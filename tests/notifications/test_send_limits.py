@@ -19,7 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from notifications import services as ledger
 from notifications import tasks
 from notifications.checks import send_ends_inside_its_lease
-from notifications.models import Notification
+from notifications.models import Notification, QueueEntry
 from tests.notifications.conftest import deliver_due, reminders, schedule, state_of, utc
 
 pytestmark = pytest.mark.usefixtures("september")
@@ -35,7 +35,7 @@ def reminder(world, september):
     world.cohort1.save()
     session = schedule(world)
     row = reminders(session).get(recipient=world.fac1)
-    reminders(session).exclude(pk=row.pk).update(state="cancelled")
+    ledger.cancel_open(reminders(session).exclude(pk=row.pk), "Not this test's.")
     september.move_to(DAY_BEFORE_DUE)
     [(pk, token)] = ledger.claim_batch(limit=100)
     row.token = token
@@ -68,31 +68,27 @@ def test_a_row_claimed_again_by_another_worker_during_the_send_is_not_marked_sen
 
     def another_worker_takes_it():
         lease_runs_out(september, settings)
-        ledger.release_expired_leases()
         [(_pk, taken["token"])] = ledger.claim_batch(limit=100)
 
     during_the_send(monkeypatch, another_worker_takes_it)
 
     assert ledger.deliver(reminder.pk, reminder.token) == "lost"
     reminder.refresh_from_db()
-    assert (reminder.state, reminder.claim_token) == ("sending", taken["token"])
-    assert reminder.sent_at is None
+    assert (reminder.state, reminder.sent_at) == ("sending", None)
+    assert QueueEntry.objects.get(notification=reminder).claim_token == taken["token"]
     assert f"Notification {reminder.pk} was sent, but it was taken back" in caplog.text
     assert len(mail.outbox) == 1
 
 
-def test_a_row_returned_to_the_queue_during_the_send_is_not_marked_sent(
-    reminder, september, settings, monkeypatch, caplog
-):
-    def the_beat_returns_it():
-        lease_runs_out(september, settings)
-        assert ledger.release_expired_leases() == 1
+def test_a_row_cancelled_during_the_send_is_not_marked_sent(reminder, monkeypatch, caplog):
+    def the_session_is_cancelled():
+        ledger.cancel_open(Notification.objects.filter(pk=reminder.pk), "Cancelled.")
 
-    during_the_send(monkeypatch, the_beat_returns_it)
+    during_the_send(monkeypatch, the_session_is_cancelled)
 
     assert ledger.deliver(reminder.pk, reminder.token) == "lost"
-    assert state_of(reminder) == "scheduled"
-    assert "not marked sent" in caplog.text
+    assert state_of(reminder) == "cancelled"
+    assert "taken back during the send (now cancelled)" in caplog.text
 
 
 def test_a_row_moved_during_the_send_is_not_marked_sent_and_its_new_message_waits(
@@ -126,7 +122,7 @@ def test_a_send_that_outlived_its_lease_with_nobody_taking_the_row_back_is_marke
 
     assert state_of(reminder) == "sent"
     assert "after its lease ran out" in caplog.text
-    assert ledger.release_expired_leases() == 0
+    assert not QueueEntry.objects.exists()
     assert deliver_due() == {}
     assert len(mail.outbox) == 1
 
@@ -152,11 +148,13 @@ def test_a_send_stopped_by_the_soft_time_limit_is_a_failed_attempt_retried_later
     assert ledger.deliver(reminder.pk, reminder.token) == "timed out"
 
     reminder.refresh_from_db()
-    assert (reminder.state, reminder.attempts, reminder.claim_token) == ("scheduled", 1, "")
+    assert (reminder.state, reminder.attempts) == ("scheduled", 1)
     assert reminder.last_error == TIMED_OUT  # as the outbox shows it
     assert reminder.not_before == DAY_BEFORE_DUE + timedelta(
         seconds=settings.NOTIFICATIONS_RETRY_SECONDS
     )
+    entry = QueueEntry.objects.get(notification=reminder)
+    assert (entry.not_before, entry.claim_token) == (reminder.not_before, "")  # unclaimed
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)  # the server is back
     september.move_to(reminder.not_before)
@@ -208,7 +206,7 @@ def test_a_batch_starts_no_send_once_less_than_email_timeout_is_left_and_hands_o
     rest = ledger.deliver_batch(batch)
 
     assert rest == batch[1:]  # the first send always starts, so the batch moves on
-    assert states(batch) == {"sent": 1, "sending": 7}
+    assert states(batch) == {"sent": 1, "scheduled": 7}  # claimed, not started
     assert len(mail.outbox) == 1
 
 
@@ -225,7 +223,7 @@ def test_a_send_cut_short_by_the_soft_limit_ends_the_batch_and_a_new_task_sends_
     monkeypatch.setattr(EmailMultiAlternatives, "send", first_one_hangs)
 
     assert ledger.deliver_batch(batch) == batch[1:]
-    assert states(batch) == {"scheduled": 1, "sending": 7}
+    assert states(batch) == {"scheduled": 8}  # one to retry, seven claimed and not started
 
     tasks.send_batch.delay(batch[1:])  # what the task does with the rest (run here, eagerly)
 
