@@ -254,6 +254,27 @@ def test_the_outbox_lists_by_due_time_not_by_when_rows_were_planned(world, filte
     assert [row.pk for row in rows] != sorted((row.pk for row in rows), reverse=True)
 
 
+def test_the_outbox_reads_the_sessions_once_whatever_the_kinds_and_cohorts(world, september):
+    """Reminders, moved and cancelled notices are about sessions: one read names them all."""
+    client = signed_in(world.staff)
+    schedule(world)
+    with CaptureQueriesContext(connection) as few:
+        client.get(OUTBOX)
+
+    moved = schedule(world, starts_at=utc(2026, 10, 7, 16, 0))
+    sessions.reschedule_session(
+        moved, starts_at=utc(2026, 10, 8, 16, 0), reason="Clash", by=world.staff
+    )
+    cancelled = schedule(world, cohort=world.cohort2, starts_at=utc(2026, 10, 9, 16, 0))
+    sessions.cancel_session(cancelled, reason="Convening", by=world.staff)
+    with CaptureQueriesContext(connection) as many:
+        rows = client.get(OUTBOX).context["page"].object_list
+
+    assert {row.kind for row in rows} == {REMINDER, "session_rescheduled", "session_cancelled"}
+    assert all(row.about_label for row in rows)
+    assert len(many) == len(few)
+
+
 @pytest.mark.parametrize(
     ("title", "name"),
     [
