@@ -284,3 +284,19 @@ class RsvpForm(PortalFormMixin, forms.Form):
         error_messages={"required": _("Choose whether you will attend.")},
     )
     note = forms.CharField(label=_("Note for the facilitators"), max_length=300, required=False)
+
+
+class WrapUpForm(PortalFormMixin, forms.Form):
+    notes = forms.CharField(
+        label=_("What the session covered"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("A few lines for the people who missed it: what was shared and what's next."),
+        error_messages={"required": _("Write a few lines on what the session covered.")},
+    )
+    recording_url = forms.URLField(
+        label=_("Recording link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Optional. Where the recording can be watched."),
+        error_messages={"invalid": _("Enter a full link, starting with https://")},
+    )

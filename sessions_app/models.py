@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+ATTENDANCE_OPENS = timedelta(minutes=30)
+
 
 class LearningSession(models.Model):
     """One meeting of a cohort. Its start is stored in UTC; `sequence` rises on every change
@@ -88,6 +90,19 @@ class LearningSession(models.Model):
     @property
     def is_past(self):
         return self.ends_at <= timezone.now()
+
+    @property
+    def has_started(self):
+        return self.starts_at <= timezone.now()
+
+    @property
+    def attendance_opens_at(self):
+        """Attendance can be taken from half an hour before the start (never once cancelled)."""
+        return self.starts_at - ATTENDANCE_OPENS
+
+    @property
+    def attendance_is_open(self):
+        return not self.is_cancelled and self.attendance_opens_at <= timezone.now()
 
     @property
     def uid(self):
@@ -199,7 +214,10 @@ class Material(models.Model):
 
 
 class Attendance(models.Model):
-    """One person at one session: their answer beforehand, the facilitator's mark after."""
+    """One person at one session: their answer beforehand, the facilitator's mark after.
+
+    A team member's row names their enrolment. A planning partner of the cohort answers too,
+    without an enrolment, and is never marked: attendance is taken of the teams."""
 
     class Rsvp(models.TextChoices):
         ATTENDING = "attending", _("Attending")
@@ -217,7 +235,11 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
     )
     enrolment = models.ForeignKey(
-        "cohorts.Enrolment", on_delete=models.CASCADE, related_name="attendances"
+        "cohorts.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        null=True,
+        blank=True,
     )
     rsvp = models.CharField(_("answer"), max_length=16, choices=Rsvp, blank=True)
     rsvp_note = models.CharField(_("note"), max_length=300, blank=True)
@@ -236,11 +258,42 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="one_attendance_row"),
+            models.CheckConstraint(
+                condition=Q(enrolment__isnull=False) | Q(mark=""),
+                name="only_team_members_are_marked",
+            ),
         ]
         indexes = [models.Index(fields=["enrolment", "session"])]
 
     def __str__(self):
         return f"{self.person} @ {self.session}"
+
+
+class WrapUp(models.Model):
+    """What a held session left behind, for the people who missed it: notes and a recording
+    link (its materials are the session's). Saving it tells them (notices.wrap_up_written)."""
+
+    session = models.OneToOneField(
+        LearningSession, on_delete=models.CASCADE, related_name="wrap_up", primary_key=True
+    )
+    notes = models.TextField(_("notes"))
+    recording_url = models.URLField(_("recording link"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wrap-up")
+        verbose_name_plural = _("wrap-ups")
+
+    def __str__(self):
+        return f"Wrap-up of {self.session}"
+
+    @property
+    def recording_host(self):
+        return urlsplit(self.recording_url).hostname or ""
 
 
 class CalendarFeed(models.Model):

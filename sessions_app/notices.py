@@ -1,4 +1,5 @@
-"""The messages learning sessions cause: reminders before, notices when moved or cancelled.
+"""The messages learning sessions cause: reminders before, notices when moved or cancelled,
+a wrap-up after for the people who missed it.
 
 Everything is planned through the ledger (notifications.services.plan) inside the
 transaction of the change, and re-checked at send time.
@@ -16,15 +17,17 @@ from django.utils.translation import gettext_noop
 
 from cohorts import hooks
 from cohorts.choices import CohortStatus
+from cohorts.models import TakingPart
 from notifications import kinds
 from notifications import services as ledger
 from portal.templatetags.portal_time import when
 from sessions_app.calendar import build_calendar
-from sessions_app.models import LearningSession
+from sessions_app.models import Attendance, LearningSession, WrapUp
 
 REMINDER = "session_reminder"
 MOVED = "session_rescheduled"
 CANCELLED = "session_cancelled"
+WRAP_UP = "session_wrap_up"
 DAY = 24 * 60
 
 
@@ -212,6 +215,23 @@ def waiting_reason(session):
     return row.payload.get("reason", "") if row else ""
 
 
+def missed(session):
+    """Who a session's wrap-up is for: everyone on the cohort's teams who was not marked
+    present (absent, excused or not marked), so each person who wasn't there gets the notes,
+    a whole team that missed it included. Partners and facilitators are not marked."""
+    present = session.attendances.filter(mark=Attendance.Mark.PRESENT).values("person")
+    return session.cohort.people((TakingPart.TEAM,)).exclude(pk__in=present)
+
+
+def wrap_up_written(session):
+    """Tell the people who missed the session of its wrap-up, once the hold is over (a slip
+    can still be corrected: the email is written from the wrap-up as it is then). Someone
+    told already is not told again; someone marked as missing it since is told now."""
+    told = set(ledger.rows_about(session, WRAP_UP).values_list("to_email", flat=True))
+    people = [person for person in missed(session) if person.email.lower() not in told]
+    _notice(session, WRAP_UP, "wrap-up", {}, people)
+
+
 # Send time -----------------------------------------------------------------------------------
 
 
@@ -252,6 +272,22 @@ def _cancellation_applies(row, session):
     if not session.is_cancelled:
         return TAKEN_BACK
     return _still_in_cohort(row, session)
+
+
+def _wrap_up_applies(row, session):
+    if session.is_cancelled:
+        return gettext_noop("The session was cancelled.")
+    if row.recipient and not missed(session).filter(pk=row.recipient_id).exists():
+        return gettext_noop("The person was marked present, or left the cohort's teams.")
+    return None
+
+
+def _wrap_up_context(row, session):
+    return {
+        **_context(row, session),
+        "wrap_up": WrapUp.objects.get(session=session),
+        "materials": list(session.materials.all()),
+    }
 
 
 def _context(row, session):
@@ -322,4 +358,15 @@ def register():
         attachments=_calendar,
         lock=_lock,
         describe=describe,
+    )
+    kinds.register(
+        kinds.Kind(
+            code=WRAP_UP,
+            label=_("Session wrap-up"),
+            description=_("After a session you missed: its notes, recording and materials."),
+            context=_wrap_up_context,
+            still_applies=_wrap_up_applies,
+            lock=_lock,
+            describe=describe,
+        )
     )

@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cohorts.choices import TeamRole
-from cohorts.models import Cohort, Seat
+from cohorts.models import Cohort, Membership, Seat
 from cohorts.selectors import cohorts_for, current_seats
-from sessions_app.models import Attendance, LearningSession, Material
+from sessions_app.models import Attendance, LearningSession, Material, WrapUp
 from sessions_app.timing import outside_working_hours
 
 
@@ -23,7 +23,8 @@ def sessions_for(user):
 
 
 def get_session_for(user, pk):
-    return get_object_or_404(sessions_for(user), pk=pk)
+    """One session, with its wrap-up if it has one (wrap_up_of)."""
+    return get_object_or_404(sessions_for(user).select_related("wrap_up"), pk=pk)
 
 
 def get_material_for(user, session_pk, pk):
@@ -65,18 +66,120 @@ def cohort_schedule(cohort):
     return cohort.learning_sessions.prefetch_related("materials").order_by("starts_at", "number")
 
 
-def session_people(session):
-    """The cohort's current team seats, each with this session's attendance row (or None)."""
-    seats = list(
-        current_seats(Seat.objects.filter(enrolment__cohort_id=session.cohort_id)).select_related(
-            "enrolment__organisation"
+# People at a session: answers and marks ------------------------------------------------------
+
+# Beyond this many people (eight teams of three, a full OE cohort) every team of the roll
+# shows folded, as its line of counts, and opens on demand: a page a person can read. Below
+# it, a team folds once everyone in it is marked.
+COLLAPSE_ABOVE = 24
+
+
+@dataclass
+class Tally:
+    """Answers (attending, can't attend, none) and marks (present, absent, excused, none)."""
+
+    people: int = 0
+    attending: int = 0
+    not_attending: int = 0
+    no_answer: int = 0
+    present: int = 0
+    absent: int = 0
+    excused: int = 0
+    unmarked: int = 0
+
+    def count(self, answer, mark):
+        answer_field = ANSWER_FIELDS.get(answer, "no_answer")
+        mark_field = MARK_FIELDS.get(mark, "unmarked")
+        setattr(self, answer_field, getattr(self, answer_field) + 1)
+        setattr(self, mark_field, getattr(self, mark_field) + 1)
+        self.people += 1
+
+
+ANSWER_FIELDS = {
+    Attendance.Rsvp.ATTENDING.value: "attending",
+    Attendance.Rsvp.NOT_ATTENDING.value: "not_attending",
+}
+MARK_FIELDS = {mark.value: mark.value for mark in Attendance.Mark}
+
+
+@dataclass
+class TeamRoll:
+    enrolment: object
+    # Seats, each with its row (.attendance, or None) and from it .answer, .note and .mark.
+    seats: list = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class Roll:
+    """Everyone a session's facilitator answers for: its teams (answers and marks, per team
+    and in all) and, apart from them, its planning partners (answers only)."""
+
+    teams: list
+    tally: Tally
+    partners: list  # memberships, each with .attendance, .answer and .note
+    partner_tally: Tally
+
+    @property
+    def folded(self):
+        return self.tally.people > COLLAPSE_ABOVE
+
+    def team_of(self, person_pk):
+        return next(
+            (team for team in self.teams for seat in team.seats if seat.person_id == person_pk),
+            None,
         )
-    )
-    rows = {a.person_id: a for a in session.attendances.all()}
+
+
+def _answer_and_mark(row):
+    return (row.rsvp, row.rsvp_note, row.mark) if row else ("", "", "")
+
+
+def session_roll(session):
+    """The cohort's current teams and partners with their rows for this session: three
+    queries whatever the cohort's size (the rows, the seats, the partners)."""
+    rows = {row.person_id: row for row in session.attendances.all()}
+    seats = current_seats(
+        Seat.objects.filter(enrolment__cohort_id=session.cohort_id, person__is_active=True)
+    ).select_related("enrolment__organisation")
+    teams = {}
+    tally = Tally()
     for seat in seats:
         seat.attendance = rows.get(seat.person_id)
-    seats.sort(key=lambda s: (s.enrolment.organisation.name, s.role, s.person.full_name))
-    return seats
+        seat.answer, seat.note, seat.mark = _answer_and_mark(seat.attendance)
+        team = teams.setdefault(seat.enrolment_id, TeamRoll(seat.enrolment))
+        team.seats.append(seat)
+        team.tally.count(seat.answer, seat.mark)
+        tally.count(seat.answer, seat.mark)
+    partners, partner_tally, seen = [], Tally(), set()
+    memberships = (
+        Membership.objects.in_partners()
+        .filter(organisation__partner_cohorts=session.cohort_id, person__is_active=True)
+        .select_related("person", "organisation")
+        .order_by("organisation__name", "person__full_name")
+    )
+    for membership in memberships:
+        if membership.person_id in seen:
+            continue
+        seen.add(membership.person_id)
+        membership.attendance = rows.get(membership.person_id)
+        membership.answer, membership.note, _mark = _answer_and_mark(membership.attendance)
+        partners.append(membership)
+        partner_tally.count(membership.answer, "")
+    return Roll(
+        teams=sorted(teams.values(), key=lambda team: team.enrolment.organisation.name),
+        tally=tally,
+        partners=partners,
+        partner_tally=partner_tally,
+    )
+
+
+def wrap_up_of(session):
+    """The session's wrap-up or None, read with the session by get_session_for."""
+    try:
+        return session.wrap_up
+    except WrapUp.DoesNotExist:
+        return None
 
 
 @dataclass
@@ -99,8 +202,7 @@ def attendance_summary(cohort, teams):
     held = list(
         cohort.learning_sessions.filter(
             status=LearningSession.Status.SCHEDULED, starts_at__lte=timezone.now()
-        )
-        .order_by("starts_at")
+        ).order_by("starts_at")
     )
     marks = Attendance.objects.filter(session__in=[session.pk for session in held]).exclude(mark="")
     taken = set()

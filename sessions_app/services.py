@@ -2,8 +2,8 @@
 so that reminders (notifications) can be planned from the same transactions."""
 
 import secrets
-from datetime import timedelta
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -13,10 +13,16 @@ from django.utils.translation import gettext as _
 from cohorts.models import Seat
 from portal.permissions import require
 from sessions_app import notices
-from sessions_app.models import Attendance, CalendarFeed, LearningSession, Material, Reschedule
+from sessions_app.models import (
+    Attendance,
+    CalendarFeed,
+    LearningSession,
+    Material,
+    Reschedule,
+    WrapUp,
+)
 from sessions_app.timing import PlannedTime
 
-ATTENDANCE_OPENS = timedelta(minutes=30)
 CALENDAR_FIELDS = {
     "title",
     "duration_minutes",
@@ -220,46 +226,138 @@ def _team_seat(session, person):
 
 @transaction.atomic
 def set_rsvp(session, *, person, rsvp, note=""):
-    """A team member answers for themself, before the session."""
-    seat = _team_seat(session, person)
-    if seat is None:
+    """Someone invited to the session answers for themself, before it starts: a team member
+    (their row names their team) or a planning partner of the cohort (no team)."""
+    if not rules.test_rule("sessions_app.answers", person, session):
         raise PermissionDenied
+    seat = _team_seat(session, person)
     if session.is_cancelled:
         raise ValidationError(_("This session is cancelled."))
-    if session.starts_at <= timezone.now():
+    if session.has_started:
         raise ValidationError(_("The session has started: answers are closed."))
     row, _created = Attendance.objects.update_or_create(
         session=session,
         person=person,
-        defaults={"rsvp": rsvp, "rsvp_note": note.strip(), "enrolment": seat.enrolment},
+        defaults={
+            "rsvp": rsvp,
+            "rsvp_note": note.strip(),
+            "enrolment": seat.enrolment if seat else None,
+        },
     )
     return row
+
+
+def _open_for_attendance(session, by):
+    """The session, locked (so two facilitators' marks and a cancellation take turns), once
+    attendance can be taken: from 30 minutes before the start, never when cancelled."""
+    require(by, "sessions_app.mark_attendance", session.cohort)
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled: there is no attendance to take."))
+    if not session.attendance_is_open:
+        raise ValidationError(_("Attendance opens 30 minutes before the session starts."))
+    return session
+
+
+def _team_rows(session):
+    """The session's rows of people who hold a seat on one of its cohort's teams now."""
+    seated = Seat.objects.current().filter(enrolment__cohort_id=session.cohort_id)
+    return Attendance.objects.filter(
+        session=session, person__in=seated.values("person"), enrolment__isnull=False
+    )
+
+
+def _carry_over_answers(session, *, by, now):
+    """Taking attendance starts from the answers: each "can't attend" not yet marked becomes
+    Excused (the facilitator can change it). One statement; the people it marked."""
+    rows = _team_rows(session).filter(mark="", rsvp=Attendance.Rsvp.NOT_ATTENDING)
+    carried = list(rows.values_list("person_id", flat=True))
+    if carried:
+        Attendance.objects.filter(session=session, person__in=carried).update(
+            mark=Attendance.Mark.EXCUSED, marked_by=by, marked_at=now
+        )
+    return carried
 
 
 @transaction.atomic
 def mark_attendance(session, *, person, mark, by):
-    """The facilitator marks a team member present, absent or excused."""
-    require(by, "sessions_app.mark_attendance", session.cohort)
+    """The facilitator marks a team member present, absent or excused. The first mark carries
+    every "can't attend" over to Excused; the row returned lists them in `carried_over`."""
     if mark not in Attendance.Mark.values:
         raise ValidationError(_("Choose present, absent or excused."))
-    if session.is_cancelled:
-        raise ValidationError(_("This session is cancelled: there is no attendance to take."))
-    if session.starts_at - ATTENDANCE_OPENS > timezone.now():
-        raise ValidationError(_("Attendance opens 30 minutes before the session starts."))
+    session = _open_for_attendance(session, by)
     seat = _team_seat(session, person)
     if seat is None:
         raise ValidationError(_("%(name)s is not on a team of this cohort.") % {"name": person})
+    now = timezone.now()
+    carried = _carry_over_answers(session, by=by, now=now)
     row, _created = Attendance.objects.update_or_create(
         session=session,
         person=person,
+        defaults={"mark": mark, "marked_by": by, "marked_at": now, "enrolment": seat.enrolment},
+    )
+    row.carried_over = [pk for pk in carried if pk != person.pk]
+    return row
+
+
+@transaction.atomic
+def mark_rest_present(session, *, by):
+    """Everyone on a team not yet marked is marked present, except those who answered
+    "can't attend" (Excused). The same few statements however many people: the carry-over,
+    one update of the rows that hold only an answer, one insert of the rest. Returns how many
+    were marked present."""
+    session = _open_for_attendance(session, by)
+    now = timezone.now()
+    _carry_over_answers(session, by=by, now=now)
+    marked = {"mark": Attendance.Mark.PRESENT, "marked_by": by, "marked_at": now}
+    count = _team_rows(session).filter(mark="").update(**marked)
+    have_rows = Attendance.objects.filter(session=session).values("person")
+    unanswered = {
+        person_id: enrolment_id
+        for person_id, enrolment_id in Seat.objects.current()
+        .filter(enrolment__cohort_id=session.cohort_id, person__is_active=True)
+        .exclude(person__in=have_rows)
+        .order_by("started_at")
+        .values_list("person_id", "enrolment_id")
+    }
+    Attendance.objects.bulk_create(
+        Attendance(session=session, person_id=person_id, enrolment_id=enrolment_id, **marked)
+        for person_id, enrolment_id in unanswered.items()
+    )
+    return count + len(unanswered)
+
+
+# Wrap-up -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_wrap_up(session, *, notes, recording_url="", by):
+    """After a held session, its notes and recording link for the people who missed it. The
+    first save tells each of them once the hold is over (notices.wrap_up_written); a later save
+    changes what the page shows, and tells only people newly marked as missing it."""
+    require(by, "sessions_app.schedule", session.cohort)
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ValidationError(_("This session was cancelled: there is nothing to wrap up."))
+    if not session.is_past:
+        raise ValidationError(_("The wrap-up is written once the session has ended."))
+    if not session.attendances.exclude(mark="").exists():
+        raise ValidationError(
+            _("Take attendance first: the wrap-up goes to the people who were not there.")
+        )
+    if not notes.strip():
+        raise ValidationError({"notes": _("Write a few lines on what the session covered.")})
+    wrap_up, _created = WrapUp.objects.update_or_create(
+        session=session,
         defaults={
-            "mark": mark,
-            "marked_by": by,
-            "marked_at": timezone.now(),
-            "enrolment": seat.enrolment,
+            "notes": notes.strip(),
+            "recording_url": recording_url,
+            "written_by": by,
+            "updated_at": timezone.now(),
         },
     )
-    return row
+    notices.wrap_up_written(session)
+    return wrap_up
 
 
 # Calendar feeds ------------------------------------------------------------------------------

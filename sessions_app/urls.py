@@ -14,11 +14,13 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/undo/", views.session_undo, name="session_undo"),
     path("sessions/<int:pk>/rsvp/", views.session_rsvp, name="session_rsvp"),
+    path("sessions/<int:pk>/attendance/", views.attendance_mark_rest, name="attendance_mark_rest"),
     path(
         "sessions/<int:pk>/attendance/<int:person_pk>/",
         views.attendance_mark,
         name="attendance_mark",
     ),
+    path("sessions/<int:pk>/wrap-up/", views.session_wrap_up, name="session_wrap_up"),
     path("sessions/<int:pk>/materials/new/", views.material_add, name="material_add"),
     path(
         "sessions/<int:pk>/materials/<int:material_pk>/",

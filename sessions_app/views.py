@@ -1,12 +1,17 @@
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from cohorts.models import TakingPart
 from cohorts.selectors import get_cohort_for
@@ -23,6 +28,7 @@ from sessions_app.forms import (
     RsvpForm,
     SeriesForm,
     SessionForm,
+    WrapUpForm,
 )
 from sessions_app.models import Attendance, CalendarFeed
 
@@ -163,18 +169,63 @@ def session_detail(request, pk):
         "reschedules": session.reschedules.filter(undone_at__isnull=True).select_related("by"),
         "can_schedule": can_schedule,
         "facilitators": session.facilitators.all(),
+        "wrap_up": selectors.wrap_up_of(session),
     }
     if can_schedule:
-        context["people"] = selectors.session_people(session)
-        context["marks"] = Attendance.Mark.choices
         context["held_until"] = notices.held_until(session)
-    if user.has_perm("sessions_app.rsvp", session):
-        mine = session.attendances.filter(person=user).first()
-        context["my_attendance"] = mine
-        context["rsvp_form"] = RsvpForm(
-            initial={"rsvp": mine.rsvp, "note": mine.rsvp_note} if mine else None
-        )
+        if not session.is_cancelled:
+            context.update(_roll_context(session))
+    if not can_schedule and rules.test_rule("sessions_app.answers", user, session):
+        context.update(_answer_context(session, user))
     return render(request, "sessions_app/session_detail.html", context)
+
+
+def _roll_labels():
+    """The words every row of the roll repeats, translated once per page, not once a row."""
+    return {
+        "name": _("Name"),
+        "answer": _("Answer"),
+        "attendance": _("Attendance"),
+        "attending": str(Attendance.Rsvp.ATTENDING.label),
+        "not_attending": str(Attendance.Rsvp.NOT_ATTENDING.label),
+        "no_answer": _("No answer"),
+        "not_marked": _("Not marked"),
+        "ed": _("ED"),
+    }
+
+
+def _roll_context(session, *, roll=None, open_team=None):
+    """What sessions_app/_attendance.html needs: the roll, its labels, and the one URL its
+    buttons share (a person's is that URL and their id), so no row reverses a URL."""
+    marks = [(value, str(label)) for value, label in Attendance.Mark.choices]
+    labels = _roll_labels()
+    roll = roll or selectors.session_roll(session)
+    base = reverse("sessions_app:attendance_mark_rest", args=[session.pk])
+    mark_labels = dict(marks)
+    for team in roll.teams:
+        for seat in team.seats:
+            seat.mark_url = f"{base}{seat.person_id}/"
+            seat.mark_label = mark_labels.get(seat.mark, labels["not_marked"])
+    return {
+        "session": session,
+        "roll": roll,
+        "attendance_open": session.attendance_is_open,
+        "marks": marks,
+        "mark_labels": dict(marks),
+        "labels": _roll_labels(),
+        "attendance_url": reverse("sessions_app:attendance_mark_rest", args=[session.pk]),
+        "open_team": open_team,
+    }
+
+
+def _answer_context(session, user, form=None):
+    mine = session.attendances.filter(person=user).first()
+    return {
+        "session": session,
+        "my_attendance": mine,
+        "rsvp_form": form
+        or RsvpForm(initial={"rsvp": mine.rsvp, "note": mine.rsvp_note} if mine else None),
+    }
 
 
 def session_edit(request, pk):
@@ -271,27 +322,73 @@ def session_undo(request, pk):
 # Attendance ----------------------------------------------------------------------------------
 
 
+def _announced(response, message):
+    """An htmx answer that also tells screen readers what changed: the page's polite live
+    region (sessions_app/_live.html) takes the message out of band."""
+    live = render_to_string("sessions_app/_live.html", {"message": message})
+    response.content += live.encode()
+    return response
+
+
 @require_POST
 def session_rsvp(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    require(request.user, "sessions_app.rsvp", session)
+    if not rules.test_rule("sessions_app.answers", request.user, session):
+        raise PermissionDenied
     form = RsvpForm(request.POST)
+    saved = None
     if form.is_valid():
         try:
-            services.set_rsvp(
+            saved = services.set_rsvp(
                 session,
                 person=request.user,
                 rsvp=form.cleaned_data["rsvp"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
+    if request.htmx:
+        context = _answer_context(session, request.user, None if saved else form)
+        response = render(request, "sessions_app/_answer.html", {**context, "saved": saved})
+        if saved:
+            message = _("Your answer is saved: %(answer)s.") % {"answer": saved.get_rsvp_display()}
         else:
-            messages.success(request, _("Thanks — your answer is saved."))
+            message = " ".join(form.errors.get("__all__", []) or form.errors.get("rsvp", []))
+        return _announced(response, message)
+    if saved:
+        messages.success(request, _("Thanks — your answer is saved."))
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     return redirect(session)
+
+
+def _attendance_response(request, session, *, message, person=None, whole=False, error=None):
+    """After a mark with htmx: the marked person's team (opened), with the counts out of
+    band; or the whole roll when more than one team changed. The live region says what."""
+    roll = selectors.session_roll(session)
+    team = None
+    if person is not None:
+        found = roll.team_of(person.pk)
+        if found is None:
+            raise Http404
+        team = found.enrolment.pk
+    context = {**_roll_context(session, roll=roll, open_team=team), "error": error}
+    if whole:
+        response = render(request, "sessions_app/_attendance.html", context)
+        retarget(response, "#attendance")
+    else:
+        team_roll = next(t for t in roll.teams if t.enrolment.pk == team)
+        response = render(
+            request, "sessions_app/_attendance_team.html", {**context, "team": team_roll}
+        )
+        if context["attendance_open"]:
+            response.content += render_to_string(
+                "sessions_app/_attendance_tally.html", {**context, "out_of_band": True}, request
+            ).encode()
+        retarget(response, f"#team-{team}")
+    reswap(response, "outerHTML")
+    return _announced(response, message)
 
 
 @require_POST
@@ -303,29 +400,84 @@ def attendance_mark(request, pk, person_pk):
         session.cohort.people((TakingPart.TEAM,)),
         pk=person_pk,
     )
-    error = None
+    mark = request.POST.get("mark", "")
     try:
-        services.mark_attendance(
-            session, person=person, mark=request.POST.get("mark", ""), by=request.user
-        )
+        row = services.mark_attendance(session, person=person, mark=mark, by=request.user)
     except ValidationError as exc:
-        error = " ".join(exc.messages)
+        row, error = None, " ".join(exc.messages)
+    else:
+        error = None
     if request.htmx:
-        seat = next(
-            (s for s in selectors.session_people(session) if s.person_id == person.pk), None
-        )
-        if seat is None:
-            raise Http404
-        return render(
+        if row is None:
+            message = error
+        else:
+            message = _("%(name)s: %(mark)s.") % {"name": person, "mark": row.get_mark_display()}
+        return _attendance_response(
             request,
-            "sessions_app/_attendance_row.html",
-            {"session": session, "seat": seat, "marks": Attendance.Mark.choices, "error": error},
+            session,
+            message=message,
+            person=person,
+            whole=bool(row and row.carried_over),
+            error={"person": person.pk, "message": error} if error else None,
         )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, _("Attendance saved for %(name)s.") % {"name": person})
     return redirect(f"{session.get_absolute_url()}#attendance")
+
+
+@require_POST
+def attendance_mark_rest(request, pk):
+    """Everyone on a team not yet marked is marked present (those who can't attend, excused)."""
+    session = selectors.get_session_for(request.user, pk)
+    require(request.user, "sessions_app.mark_attendance", session.cohort)
+    try:
+        count = services.mark_rest_present(session, by=request.user)
+    except ValidationError as exc:
+        message, level = " ".join(exc.messages), messages.ERROR
+    else:
+        message = ngettext(
+            "%(count)s person marked present.", "%(count)s people marked present.", count
+        ) % {"count": count}
+        level = messages.SUCCESS
+    if request.htmx:
+        return _attendance_response(request, session, message=message, whole=True)
+    messages.add_message(request, level, message)
+    return redirect(f"{session.get_absolute_url()}#attendance")
+
+
+def session_wrap_up(request, pk):
+    """After a session: notes and the recording link, sent to the people who missed it."""
+    session = selectors.get_session_for(request.user, pk)
+    require(request.user, "sessions_app.schedule", session.cohort)
+    wrap_up = selectors.wrap_up_of(session)
+    initial = {"notes": wrap_up.notes, "recording_url": wrap_up.recording_url} if wrap_up else None
+    form = WrapUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.write_wrap_up(session, by=request.user, **form.cleaned_data),
+        )
+        if saved:
+            messages.success(
+                request,
+                _("The wrap-up is saved.")
+                if wrap_up
+                else _("The wrap-up is saved. The people who missed the session get it by email."),
+            )
+            return redirect(f"{session.get_absolute_url()}#wrap-up")
+    return render(
+        request,
+        "sessions_app/wrap_up_form.html",
+        {
+            "session": session,
+            "form": form,
+            "wrap_up": wrap_up,
+            "missed": notices.missed(session).count(),
+            "materials": session.materials.all(),
+        },
+    )
 
 
 # Materials -----------------------------------------------------------------------------------

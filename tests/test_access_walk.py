@@ -211,6 +211,8 @@ OBJECT_PAGES = {
     "sessions_app:session_undo": fill(pk="session"),
     "sessions_app:session_rsvp": fill(pk="session", data=RSVP, insider="team_a"),
     "sessions_app:attendance_mark": fill(pk="session", person_pk="person", data=MARK),
+    "sessions_app:attendance_mark_rest": fill(pk="session", data={}),
+    "sessions_app:session_wrap_up": fill(pk="session", data={"notes": "What we covered"}),
     "sessions_app:material_add": fill(pk="session", data=LINK),
     "sessions_app:material_download": fill(pk="session", material_pk="file"),
     "sessions_app:material_delete": fill(pk="session", material_pk="file"),

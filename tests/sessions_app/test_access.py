@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from sessions_app.models import Attendance, LearningSession, Material, Reschedule
+from sessions_app.models import Attendance, LearningSession, Material, Reschedule, WrapUp
 from tests.sessions_app.factories import (
     FileMaterialFactory,
     LearningSessionFactory,
@@ -112,6 +112,17 @@ def urls(o):
             reverse("sessions_app:attendance_mark", args=[session, person]),
             {"mark": "present"},
         ),
+        "attendance-rest": (
+            "post",
+            reverse("sessions_app:attendance_mark_rest", args=[session]),
+            None,
+        ),
+        "wrap-up": ("get", reverse("sessions_app:session_wrap_up", args=[session]), None),
+        "wrap-up-post": (
+            "post",
+            reverse("sessions_app:session_wrap_up", args=[session]),
+            {"notes": "What we covered"},
+        ),
         "material-add": ("get", reverse("sessions_app:material_add", args=[session]), None),
         "material-add-post": (
             "post",
@@ -152,8 +163,12 @@ ENTITLED = [
     ("cancel", SCHEDULERS, 200),
     ("cancel-post", SCHEDULERS, 302),
     ("undo", SCHEDULERS, 302),
-    ("rsvp", ["team_a", "team_b"], 302),
+    ("rsvp", ["team_a", "team_b", "partner"], 302),
     ("attendance", SCHEDULERS, 302),
+    ("attendance-rest", SCHEDULERS, 302),
+    ("wrap-up", SCHEDULERS, 200),
+    # The session has not been held yet: the form comes back saying so.
+    ("wrap-up-post", SCHEDULERS, 200),
     ("material-add", SCHEDULERS, 200),
     ("material-add-post", SCHEDULERS, 302),
     ("material-download", READERS, 200),
@@ -176,6 +191,7 @@ def snapshot():
         list(Material.objects.values_list("pk", "title")),
         list(Attendance.objects.values_list("pk", "rsvp", "mark")),
         Reschedule.objects.count(),
+        list(WrapUp.objects.values_list("pk", "notes")),
     )
 
 
@@ -222,6 +238,9 @@ def test_people_outside_the_cohort_get_404_and_change_nothing(client, world, obj
         "cancel-post",
         "undo",
         "attendance",
+        "attendance-rest",
+        "wrap-up",
+        "wrap-up-post",
         "material-add",
         "material-add-post",
         "material-delete",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from cohorts.choices import TeamRole
@@ -95,7 +96,7 @@ def test_a_facilitator_can_change_a_mark(client, world, session):
 # htmx and plain posts -----------------------------------------------------------------------
 
 
-def test_an_htmx_mark_returns_the_row_with_the_button_pressed(client, world, session):
+def test_an_htmx_mark_returns_the_persons_team_with_the_button_pressed(client, world, session):
     client.force_login(world.fac1)
 
     response = client.post(
@@ -103,10 +104,25 @@ def test_an_htmx_mark_returns_the_row_with_the_button_pressed(client, world, ses
     )
 
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["sessions_app/_attendance_row.html"]
-    html = response.content.decode()
-    assert html.lstrip().startswith(f'<tr id="attendance-{world.team_a_ed.pk}">')
-    assert pressed(html) == ["present"]
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (
+        f"#team-{world.team_a.pk}",
+        "outerHTML",
+    )
+    html = page_text(response)
+    assert html.lstrip().startswith(f'<details class="roll-team" id="team-{world.team_a.pk}" open>')
+    team = html.split("</details>")[0]
+    row = re.search(rf'<tr id="attendance-{world.team_a_ed.pk}">.*?</tr>', team, re.S).group()
+    assert pressed(row) == ["present"]
+    assert pressed(team) == ["present"]  # the rest of the team is not marked yet
+    # Out of band: the counts of the whole roll, and the live region saying what changed.
+    tally = re.search(r'<div id="attendance-tally"[^>]*hx-swap-oob="true">.*?</div>', html, re.S)
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", tally.group())).split() == (
+        "Present 1 Absent 0 Excused 0 Not marked 5 Mark everyone not yet marked present "
+        "Anyone who answered “can't attend” is marked Excused instead. "
+        "Each mark can still be changed.".split()
+    )
+    live = re.search(r'<div id="live-region" hx-swap-oob="innerHTML">(.*?)</div>', html, re.S)
+    assert live.group(1) == f"<p>{world.team_a_ed.full_name}: Present.</p>"
     assert Attendance.objects.get(session=session, person=world.team_a_ed).mark == "present"
 
 
@@ -140,7 +156,7 @@ def test_marking_more_than_thirty_minutes_before_the_start_is_refused(client, wo
     assert not Attendance.objects.exists()
 
 
-def test_marking_before_it_opens_with_htmx_shows_the_message_in_the_row(client, world, upcoming):
+def test_marking_before_it_opens_with_htmx_says_why_and_shows_no_buttons(client, world, upcoming):
     client.force_login(world.fac1)
 
     response = client.post(
@@ -149,8 +165,10 @@ def test_marking_before_it_opens_with_htmx_shows_the_message_in_the_row(client, 
 
     assert response.status_code == 200
     html = page_text(response)
-    assert "Attendance opens 30 minutes before the session starts." in html
+    live = re.search(r'<div id="live-region" hx-swap-oob="innerHTML">(.*?)</div>', html, re.S)
+    assert live.group(1) == "<p>Attendance opens 30 minutes before the session starts.</p>"
     assert pressed(html) == []
+    assert 'name="mark"' not in html
     assert not Attendance.objects.exists()
 
 
@@ -263,14 +281,48 @@ def test_nobody_can_answer_for_a_session_of_another_cohort(client, world, upcomi
     assert not Attendance.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["fac1", "partner", "staff"])
-def test_people_without_a_team_seat_do_not_answer(client, world, upcoming, role):
+@pytest.mark.parametrize("role", ["fac1", "staff"])
+def test_people_who_are_not_invited_do_not_answer(client, world, upcoming, role):
+    """Facilitators run the session and staff may do everything, but neither is asked."""
     client.force_login(world.person(role))
 
     response = rsvp(client, upcoming, rsvp="attending")
 
     assert response.status_code == 403
     assert not Attendance.objects.exists()
+
+
+def test_a_planning_partner_of_the_cohort_answers_like_a_team_member(client, world, upcoming):
+    client.force_login(world.partner)
+
+    response = rsvp(client, upcoming, rsvp="not_attending", note="At our board meeting")
+
+    assert response.status_code == 302
+    row = Attendance.objects.get(session=upcoming)
+    assert (row.person, row.enrolment, row.rsvp, row.rsvp_note, row.mark) == (
+        world.partner,
+        None,  # a partner is on no team
+        "not_attending",
+        "At our board meeting",
+        "",
+    )
+
+
+def test_a_partner_sees_the_answer_form_and_a_facilitator_does_not(client, world, upcoming):
+    client.force_login(world.partner)
+    assert "rsvp_form" in client.get(upcoming.get_absolute_url()).context
+
+    for person in (world.fac1, world.staff):
+        client.force_login(person)
+        assert "rsvp_form" not in client.get(upcoming.get_absolute_url()).context
+
+
+def test_a_partners_answer_can_never_carry_a_mark(world, upcoming):
+    """Attendance is taken of the teams: a row without a team has no mark, by constraint."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(
+            session=upcoming, person=world.partner, enrolment=None, mark="present"
+        )
 
 
 def test_answers_close_when_the_session_starts(client, world, session):
