@@ -11,7 +11,7 @@ from accounts.models import User
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_teams
 from sessions_app.models import Attendance, LearningSession, Reschedule
-from sessions_app.selectors import attendance_summary
+from sessions_app.selectors import attendance_summary, session_roll
 
 NOW = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 
@@ -83,3 +83,19 @@ def test_a_team_of_oe_cohort_1_missed_the_last_two_held_sessions(seeded, client)
     flagged = [row.enrolment.organisation.state for row in summary if row.flagged]
     assert flagged == ["IA"]
     assert "has missed the last 2 sessions in a row." in response.content.decode()
+
+
+def test_the_next_session_of_oe_cohort_1_has_answers_to_count(seeded):
+    cohort = Cohort.objects.get(name="OE Cohort 1")
+    upcoming = cohort.learning_sessions.filter(starts_at__gt=NOW, status="scheduled")
+    following = upcoming.exclude(title="Workplan office hour").order_by("starts_at").first()
+    with time_machine.travel(NOW, tick=False):
+        roll = session_roll(following)
+
+    assert roll.tally.attending > roll.tally.not_attending > 0
+    answered = {team.enrolment.organisation.state for team in roll.teams if team.tally.attending}
+    assert not answered & {"PA", "WI"}  # two teams have not answered yet
+    assert [p.answer for p in roll.partners].count("attending") == 1
+    # The demo's logins answer for themselves.
+    logins = ["arizona@demo.test", "colorado@demo.test", "partner@demo.test"]
+    assert not Attendance.objects.filter(session=following, person__email__in=logins).exists()

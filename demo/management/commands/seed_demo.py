@@ -198,8 +198,18 @@ class Command(BaseCommand):
 
     # Learning sessions -----------------------------------------------------------------------
 
-    def sessions(self, cohort, facilitator, *, missing_team=None, reschedule=False, cancel=False):
-        """A monthly series at 10:00 in the facilitator's zone; past ones have attendance."""
+    def sessions(
+        self,
+        cohort,
+        facilitator,
+        *,
+        missing_team=None,
+        reschedule=False,
+        cancel=False,
+        answers=False,
+    ):
+        """A monthly series at 10:00 in the facilitator's zone; past ones have attendance;
+        with `answers`, the next one has most people's answers."""
         if cohort.learning_sessions.exists():
             return
         first_day = nth_weekday(cohort.starts_on.year, cohort.starts_on.month, 1, 1)
@@ -251,6 +261,8 @@ class Command(BaseCommand):
                 ),
                 by=facilitator,
             )
+        if answers and upcoming:
+            self.answers(upcoming[0], seats)
         if cancel and len(upcoming) > 1:
             session_services.cancel_session(
                 upcoming[-1],
@@ -258,6 +270,33 @@ class Command(BaseCommand):
                     "Cancelled: the cohort meets in person at the national convening instead."
                 ),
                 by=facilitator,
+            )
+
+    def answers(self, session, seats):
+        """Answers to the next session, for the facilitator's counts: two teams have not
+        answered yet, a few people can't come, one planning partner will join. The demo's
+        own logins are left to answer for themselves."""
+        logins = {email for email, _name in LOGINS.values()}
+        for index, seat in enumerate(sorted(seats, key=lambda seat: seat.person_id)):
+            if seat.person.email in logins or seat.enrolment.organisation.state in ("PA", "WI"):
+                continue
+            cant = index % 5 == 2
+            session_services.set_rsvp(
+                session,
+                person=seat.person,
+                rsvp=Attendance.Rsvp.NOT_ATTENDING if cant else Attendance.Rsvp.ATTENDING,
+                note=_("At a state legislative hearing that morning.") if cant else "",
+            )
+        partner = (
+            Membership.objects.in_partners()
+            .filter(organisation__partner_cohorts=session.cohort)
+            .exclude(person__email__in=logins)
+            .order_by("person__email")
+            .first()
+        )
+        if partner:
+            session_services.set_rsvp(
+                session, person=partner.person, rsvp=Attendance.Rsvp.ATTENDING
             )
 
     def office_hour(self, cohort, facilitator):
@@ -381,7 +420,7 @@ class Command(BaseCommand):
         for code in ["ME", "MN", "TX", "NM", "GA"]:
             self.team(community, code, 2)
 
-        self.sessions(first, facilitator, missing_team="IA", reschedule=True)
+        self.sessions(first, facilitator, missing_team="IA", reschedule=True, answers=True)
         self.sessions(second, cofacilitator, cancel=True)
         self.sessions(community, facilitator)
         self.office_hour(first, facilitator)
