@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +81,21 @@ class AcceptInvitationForm(PortalFormMixin, forms.Form):
         return data
 
 
+# The fields each role needs beyond the address, the name and the language of the email.
+ROLE_FIELDS = {
+    Invitation.Kind.TEAM: ("organisation", "team_role", "enrolment"),
+    Invitation.Kind.FACILITATOR: ("cohort",),
+    Invitation.Kind.PARTNER: ("organisation",),
+    Invitation.Kind.STAFF: (),
+}
+
+
 class InvitationForm(PortalFormMixin, forms.ModelForm):
+    """Only the fields of the chosen role; the team list holds the chosen organisation's teams.
+
+    The page shows the form again as the role or the organisation changes: with htmx as soon
+    as the choice is made, or with a plain button (`refresh`) that sends nothing."""
+
     class Meta:
         model = Invitation
         fields = [
@@ -92,22 +109,114 @@ class InvitationForm(PortalFormMixin, forms.ModelForm):
             "language",
         ]
         help_texts = {
-            "organisation": _("For a team member or a planning partner."),
-            "team_role": _("For a team member."),
-            "enrolment": _("Optional: seat the person on this team when they accept."),
-            "cohort": _("For a facilitator."),
+            "cohort": _("The cohort this person will facilitate."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            kind=OrganisationKind.FUNDER
-        ).order_by("name")
-        self.fields["enrolment"].queryset = Enrolment.objects.select_related(
-            "organisation", "cohort"
-        ).order_by("organisation__name", "cohort__name")
-        self.fields["cohort"].queryset = Cohort.objects.order_by("-starts_on")
-        self.fields["team_role"].choices = [("", _("Choose a role")), *TeamRole.choices]
+        self.role = self._chosen("kind")
+        if self.role not in Invitation.Kind.values:
+            self.role = ""
+        role_fields = ROLE_FIELDS.get(self.role, ())
+        for name in ("organisation", "team_role", "enrolment", "cohort"):
+            if name not in role_fields:
+                del self.fields[name]
+        if "organisation" in self.fields:
+            self._organisations()
+        if "team_role" in self.fields:
+            field = self.fields["team_role"]
+            field.choices = [("", _("Choose a team role")), *TeamRole.choices]
+            field.required = True
+            field.error_messages["required"] = _("Choose the person's role on the team.")
+        if "enrolment" in self.fields:
+            self._teams()
+        if "cohort" in self.fields:
+            field = self.fields["cohort"]
+            field.queryset = Cohort.objects.order_by("-starts_on")
+            field.empty_label = _("Choose a cohort")
+            field.required = True
+            field.error_messages["required"] = _("Choose the cohort this person will facilitate.")
+        self.fields["kind"].choices = [("", _("Choose a role")), *Invitation.Kind.choices]
+        self._ask_htmx("kind", "#invitation-fields", swap="innerHTML")
+        if "enrolment" in self.fields:
+            # Only the team list changes, so nothing chosen beside it is replaced.
+            self._ask_htmx("organisation", "#div_id_enrolment", swap="outerHTML", select=True)
+
+    def _ask_htmx(self, name, target, *, swap, select=False):
+        """A change of this select asks for the form again (htmx), to swap into `target`."""
+        attrs = {
+            "hx-post": reverse("accounts:invitation_create"),
+            "hx-trigger": "change",
+            "hx-target": target,
+            "hx-swap": swap,
+        }
+        if select:
+            attrs["hx-select"] = target
+        self.fields[name].widget.attrs.update(attrs)
+
+    def _chosen(self, name):
+        """What the person chose in a select, as typed: from the data sent, or the initial."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix(name), "")
+        else:
+            value = self.initial.get(name, "")
+        return str(getattr(value, "pk", value) or "")
+
+    def _organisations(self):
+        field = self.fields["organisation"]
+        if self.role == Invitation.Kind.TEAM:
+            field.label = _("State grantee organisation")
+            field.queryset = Organisation.objects.filter(kind=OrganisationKind.STATE_GRANTEE)
+            field.error_messages["invalid_choice"] = _(
+                "Team members join a state grantee organisation."
+            )
+            field.error_messages["required"] = _(
+                "Choose the state grantee organisation for this person."
+            )
+        else:
+            field.label = _("Planning partner organisation")
+            field.queryset = Organisation.objects.filter(kind=OrganisationKind.PLANNING_PARTNER)
+            field.error_messages["invalid_choice"] = _("Choose the planning-partner organisation.")
+            field.error_messages["required"] = _("Choose the planning-partner organisation.")
+        field.required = True
+        field.queryset = field.queryset.order_by("name")
+        field.empty_label = _("Choose an organisation")
+
+    def _teams(self):
+        """The chosen organisation's teams, named by their cohort."""
+        field = self.fields["enrolment"]
+        organisation = self._chosen("organisation")
+        field.queryset = Enrolment.objects.none()
+        if re.fullmatch(r"[0-9]{1,9}", organisation):
+            field.queryset = (
+                Enrolment.objects.filter(organisation_id=int(organisation))
+                .select_related("cohort")
+                .order_by("-cohort__starts_on")
+            )
+        field.label_from_instance = lambda team: (
+            _("%(cohort)s (%(status)s)")
+            % {
+                "cohort": team.cohort.name,
+                "status": team.cohort.get_status_display().lower(),
+            }
+        )
+        field.empty_label = _("No team for now")
+        if not organisation:
+            field.help_text = _("Choose the organisation first: its teams are listed here.")
+        else:
+            field.help_text = _(
+                "Optional: the person takes this seat when they accept. Teams of the "
+                "organisation chosen above."
+            )
+
+    @property
+    def role_label(self):
+        return dict(Invitation.Kind.choices).get(self.role, "")
+
+    @property
+    def role_fields(self):
+        """The bound fields of the chosen role, in the form's order."""
+        return [self[name] for name in ROLE_FIELDS.get(self.role, ())]
 
     def clean(self):
         # The same checks as the service, so each message lands on its field before the
@@ -122,7 +231,10 @@ class InvitationForm(PortalFormMixin, forms.ModelForm):
                 cohort=data.get("cohort"),
             )
         except forms.ValidationError as error:
-            self.add_error(None, error)
+            # A field already refused (a choice not on its list) keeps its one message.
+            for name, errors in error.error_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, errors)
         return data
 
     def validate_unique(self):

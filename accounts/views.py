@@ -67,6 +67,8 @@ def invitation_create(request):
         for key in ("kind", "organisation", "enrolment", "cohort")
         if key in request.GET
     }
+    if request.method == "POST" and (request.htmx or "refresh" in request.POST):
+        return _invitation_form_again(request)
     form = InvitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,6 +92,23 @@ def invitation_create(request):
                     % {"email": invitation.email, "days": settings.INVITATION_DAYS},
                 )
             return redirect("accounts:invitation_list")
+    return render(request, "accounts/invitation_form.html", {"form": form})
+
+
+def _invitation_form_again(request):
+    """The form again for the role or organisation just chosen, with what was typed, unsent
+    and without errors: the fields it now needs (htmx asks for those alone), or the whole
+    page for a browser without JavaScript."""
+    typed = {
+        name: request.POST[name] for name in InvitationForm.Meta.fields if name in request.POST
+    }
+    form = InvitationForm(initial=typed)
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_invitation_fields.html",
+            {"form": form, "changed": request.htmx.trigger_name},
+        )
     return render(request, "accounts/invitation_form.html", {"form": form})
 
 

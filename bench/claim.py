@@ -7,11 +7,12 @@ with their entries in the claim's queue, and claims them in full with
 notifications.services.claim_batch — for several batch sizes, with two claimers at once, and
 along the two-statement ORM path SQLite takes. A claim writes the queue entry (its lease
 and token) and nothing in the ledger. It is judged against a bare baseline measured in the
-same run: one UPDATE of the same rows' state, claim token and lease in a copy of the wide
-ledger row (with those two columns, as the ledger had them) with only its primary key (an
-absolute time says more about the disk than about the code). EXPLAIN (ANALYZE, BUFFERS) of
-the due query, which must use the queue's index `notification_due`, and of the claim
-statement.
+same run, just before each one-claimer run (the load on a shared machine changes from one
+minute to the next): one UPDATE of the same rows' state, claim token and lease in a copy of
+the wide ledger row (with those two columns, as the ledger had them) with only its primary
+key (an absolute time says more about the disk than about the code). EXPLAIN (ANALYZE,
+BUFFERS) of the due query, which must use the queue's index `notification_due`, and of the
+claim statement.
 """
 
 import threading
@@ -155,9 +156,13 @@ def bare_update(due):
     return seconds, rows
 
 
-def best_of(repeat, due, measure, again=rearm):
+def best_of(repeat, due, measure, again=rearm, beside=None):
+    """The fastest of `repeat` runs of `measure`, each on rows made due `again`; `beside`
+    runs just before each."""
     runs = []
     for _ in range(repeat):
+        if beside:
+            beside()
         again()
         seconds, rows, *rest = measure()
         assert rows == due, f"claimed {rows} of {due}"
@@ -165,8 +170,8 @@ def best_of(repeat, due, measure, again=rearm):
     return min(runs)
 
 
-def row(label, seconds, due, calls="", statements=""):
-    return [label, f"{seconds:.3f}", f"{due / seconds:,.0f}", calls, statements]
+def row(label, seconds, due, calls="", statements="", share=""):
+    return [label, f"{seconds:.3f}", f"{due / seconds:,.0f}", calls, statements, share]
 
 
 def explain(statement, params):
@@ -232,17 +237,6 @@ def run(url, name, *, due, history, sizes, repeat):
             f"COPY in {took:.1f}s; {indexes[0]} indexes on the ledger, {indexes[1]} on the "
             "claim's queue (the claim writes only the queue)."
         )
-        rows, single = [], {}
-        for size in sizes:
-            seconds, calls, statements = best_of(repeat, due, lambda s=size: claim_all(s))
-            single[size] = seconds
-            rows.append(row(f"batches of {size}", seconds, due, calls, statements))
-        size = max(sizes)
-        seconds, *_ = best_of(repeat, due, lambda: claim_all_in_parallel(size, 2))
-        rows.append(row(f"2 claimers × {size}", seconds, due))
-        orm, calls, statements = best_of(repeat, due, lambda: claim_all(1000, claim=orm_claim))
-        rows.append(row("batches of 1000, ORM path", orm, due, calls, statements))
-
         sql(f"DROP TABLE IF EXISTS {BARE}")
         sql(f"CREATE TABLE {BARE} AS SELECT * FROM {TABLE}")
         sql(
@@ -250,24 +244,47 @@ def run(url, name, *, due, history, sizes, repeat):
             "ADD COLUMN claim_token varchar(32) NOT NULL DEFAULT '', "
             "ADD COLUMN lease_until timestamp with time zone"
         )
-        bare, *_ = best_of(repeat, due, lambda: bare_update(due), again=rearm_bare)
+        bare_runs = {}  # batch size → the baseline's runs beside its claims
+
+        def bare_run(size):
+            """The baseline, run just before each one-claimer run: on these shared machines
+            the load changes from one minute to the next, so both see the same."""
+            (seconds,) = best_of(1, due, lambda: bare_update(due), again=rearm_bare)
+            bare_runs.setdefault(size, []).append(seconds)
+
+        rows, single, shares = [], {}, {}
+        for size in sizes:
+            seconds, calls, statements = best_of(
+                repeat, due, lambda s=size: claim_all(s), beside=lambda s=size: bare_run(s)
+            )
+            single[size], shares[size] = seconds, min(bare_runs[size]) / seconds
+            rows.append(
+                row(f"batches of {size}", seconds, due, calls, statements, f"{shares[size]:.2f}")
+            )
+        size = max(sizes)
+        seconds, *_ = best_of(repeat, due, lambda: claim_all_in_parallel(size, 2))
+        rows.append(row(f"2 claimers × {size}", seconds, due))
+        orm, calls, statements = best_of(repeat, due, lambda: claim_all(1000, claim=orm_claim))
+        rows.append(row("batches of 1000, ORM path", orm, due, calls, statements))
+        bare = min(min(runs) for runs in bare_runs.values())
         rows.append(row("bare UPDATE (baseline)", bare, due, 1, 1))
         table(
-            f"Claiming all {due:,} due rows with claim_batch (best of {repeat})",
-            ["", "seconds", "rows/s", "calls", "SQL"],
+            f"Claiming all {due:,} due rows with claim_batch (best of {repeat}; one claimer's "
+            "share of the bare UPDATE: against the best of the bare runs just before its own)",
+            ["", "seconds", "rows/s", "calls", "SQL", "share of bare"],
             rows,
         )
         uses_index = print_plans(1000)
         sql(f"DROP TABLE {BARE}")
 
-    best = min(single, key=single.get)
-    share = bare / single[best]
+    best = max(shares, key=shares.get)
+    bare = min(bare_runs[best])
     return [
         Target(
             f"the claim of {due:,} due rows, one claimer (batches of {best}): "
-            f"{due / single[best]:,.0f} rows/s, {share:.2f} of the bare UPDATE's "
-            f"{due / bare:,.0f} rows/s (at least {BARE_SHARE})",
-            share >= BARE_SHARE,
+            f"{due / single[best]:,.0f} rows/s, {shares[best]:.2f} of the bare UPDATE's "
+            f"{due / bare:,.0f} rows/s beside it (at least {BARE_SHARE})",
+            shares[best] >= BARE_SHARE,
         ),
         Target("the due query uses the queue's index notification_due", uses_index),
     ]

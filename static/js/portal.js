@@ -14,3 +14,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Steps only a browser without JavaScript needs (a "Show the fields for this role" button):
+// htmx takes them as soon as the choice changes, so they go, on the page and in whatever
+// htmx swaps in. Gone, not hidden, so Enter in a field sends the form, not a step.
+if (window.htmx) {
+  window.htmx.onLoad((element) => {
+    const steps = [...element.querySelectorAll("[data-without-js]")];
+    if (element.matches("[data-without-js]")) {
+      steps.push(element);
+    }
+    steps.forEach((step) => step.remove());
+  });
+}

@@ -72,8 +72,9 @@ def new_page(browser, live_server):
         if "Content Security Policy" in message.text:
             refused.append(message.text)
 
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    def open_page(viewport=DESKTOP, **options):
+        """`options` go to the new context (java_script_enabled=False: a browser without it)."""
+        context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -35,6 +35,9 @@ def test_invitation_accepted_in_the_browser(page, new_page, demo, mail_sent_in_p
     page.fill("#id_email", "kai.director@utah.example")
     page.fill("#id_full_name", "Kai Kealoha")
     page.select_option("#id_kind", label="State team member")
+    expect(page.locator("#invitation-fields-status")).to_contain_text("State team member")
+    # The new fields are htmx's once it has taken away their plain-form button.
+    expect(page.get_by_role("button", name="Show this organisation's teams")).to_have_count(0)
     page.select_option("#id_organisation", label="Utah Early Childhood Alliance")
     page.select_option("#id_team_role", label="Executive director")
     # The team list follows the organisation: its teams, named by their cohort.
