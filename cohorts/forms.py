@@ -214,11 +214,6 @@ class EnrolForm(PortalFormMixin, forms.Form):
             "Choose an organisation from the list. One already in this cohort isn't offered."
         )
         field.label_from_instance = self.label_for
-        if elsewhere:
-            field.help_text = _(
-                "Organisations marked “also in” already take part in another cohort of this "
-                "program. You can still enrol them."
-            )
 
     def label_for(self, organisation):
         cohorts = self.elsewhere.get(organisation.pk)

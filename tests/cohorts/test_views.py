@@ -243,7 +243,7 @@ def test_the_enrol_form_warns_about_an_organisation_in_another_running_cohort_of
     response = enrol_page(staff_in, sibling)
     content = response.content.decode()
     team_c_org = world.team_c.organisation.name
-    assert "One organisation is already in another cohort of Program Two" in content
+    assert "One organisation is already in another cohort of Program Two." in content
     assert f"<li>{team_c_org}: Cohort Two (planned)</li>" in content
     assert f"{team_c_org} (also in Cohort Two)</option>" in content
     assert f"{alumnus.name}</option>" in content

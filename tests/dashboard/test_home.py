@@ -238,6 +238,7 @@ def test_staff_home_opens_on_the_running_cohorts_with_what_needs_attention(clien
     assert "None scheduled" in content  # the planned cohort has no session yet
     # Staff who take part in no cohort have no "My upcoming sessions" to leave empty.
     assert 'id="upcoming-heading"' not in content
+    assert content.count('id="staff-heading"') == 1
     assert content.index('id="staff-heading"') < content.index("OE Cohort 1")
 
 

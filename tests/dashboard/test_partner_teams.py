@@ -39,7 +39,7 @@ def test_a_partner_sees_the_teams_of_its_cohorts_with_their_contacts(client, wor
         assert team.organisation.name in content
         for seat in team.seats.all():
             assert seat.person.full_name in content
-            assert f'<a href="mailto:{seat.person.email}">{seat.person.email}</a>' in content
+            assert f'href="mailto:{seat.person.email}">{seat.person.email}</a>' in content
     assert "Executive director" in content
     # The next sessions, in the partner's zone (New York: 11:00 EDT).
     assert "Session 4: Data for equity" in content
