@@ -13,7 +13,7 @@ sessions"):
   6. their materials (a prefetch; none when no session is coming);
 then one list per role held:
   staff        7. planned and active cohorts with their program, team count and failed
-                  emails (a subquery),
+                  emails (two subqueries),
                8. the next session of each (a window over the sessions),
                9. the last two held sessions of each (a window),
               10. the teams represented at neither (only when a cohort has held two),
