@@ -163,6 +163,31 @@ def test_a_send_stopped_by_the_soft_time_limit_is_a_failed_attempt_retried_later
     assert len(mail.outbox) == 1
 
 
+def test_a_soft_limit_landing_after_the_message_went_still_marks_it_sent_once(
+    reminder, september, settings, monkeypatch
+):
+    """The limit falls while the row is being marked sent: the message went, so the row is
+    sent, not left to go again when its lease runs out; the batch ends there."""
+    real_delete = QueueEntry.delete
+    calls = []
+
+    def cut_short_once(entry, *args, **kwargs):
+        calls.append(entry.pk)
+        if len(calls) == 1:
+            raise SoftTimeLimitExceeded()
+        return real_delete(entry, *args, **kwargs)
+
+    monkeypatch.setattr(QueueEntry, "delete", cut_short_once)
+
+    assert ledger.deliver(reminder.pk, reminder.token) == "timed out"
+
+    assert state_of(reminder) == "sent"
+    assert not QueueEntry.objects.filter(notification=reminder).exists()
+    lease_runs_out(september, settings)
+    assert deliver_due() == {}
+    assert len(mail.outbox) == 1
+
+
 def test_a_send_stopped_by_the_soft_time_limit_every_time_ends_failed_with_the_reason(
     reminder, september, settings, monkeypatch
 ):
