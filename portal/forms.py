@@ -108,6 +108,11 @@ class SubmitOnceMixin:
             # The page shown again carries a good token, so sending it again works.
             self.data = self.data.copy()
             self.data[self.add_prefix(SUBMISSION_FIELD)] = new_submission_token()
+        elif UsedSubmission.objects.filter(token=self.submission).exists():
+            # Sent again: what the first send created can make the same data look wrong (a
+            # name now taken, an organisation now enrolled). Say what happened, not that.
+            self._errors.clear()
+            self.add_error(None, _already_submitted(self.submission))
 
     def created_url(self, result):
         """Where a second submission is pointed to: what the first one created."""

@@ -99,6 +99,23 @@ def test_the_same_token_sent_again_creates_nothing_and_points_to_what_was_create
 
 
 @pytest.mark.django_db
+def test_the_same_form_sent_again_is_told_so_even_when_what_it_created_makes_it_invalid():
+    token = blank_token()
+    first = OrganisationNameForm({"name": "Data Partners", "submission": token})
+    created = run_service(first, create(first))
+    # The name is taken now, by the organisation the first send created.
+    again = OrganisationNameForm({"name": "Data Partners", "submission": token})
+
+    assert run_service(again, create(again)) is None
+
+    assert list(again.errors) == ["__all__"]
+    (message,) = again.non_field_errors()
+    assert message.startswith("This form was already submitted, so nothing new was created.")
+    assert f'<a href="{created.get_absolute_url()}">See what it created.</a>' in message
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("token", ["", "x" * 65])
 def test_a_missing_or_forged_token_is_a_message_not_an_error(token):
     form = OrganisationNameForm({"name": "Data Partners", "submission": token})
