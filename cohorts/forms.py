@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,7 +16,7 @@ from cohorts.models import (
     default_reminder_offsets,
     format_offsets,
 )
-from portal.forms import DateField, PortalFormMixin
+from portal.forms import DateField, PortalFormMixin, SubmitOnceMixin
 
 
 class ReminderOffsetsField(forms.CharField):
@@ -61,7 +62,7 @@ class ReminderOffsetsField(forms.CharField):
         return sorted(set(offsets), reverse=True)
 
 
-class ProgramForm(PortalFormMixin, forms.ModelForm):
+class ProgramForm(SubmitOnceMixin, PortalFormMixin, forms.ModelForm):
     reminder_offsets = ReminderOffsetsField(required=False)
 
     required_roles = forms.MultipleChoiceField(
@@ -122,7 +123,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} <{obj.email}>"
 
 
-class CohortForm(PortalFormMixin, forms.ModelForm):
+class CohortForm(SubmitOnceMixin, PortalFormMixin, forms.ModelForm):
     reminder_offsets = ReminderOffsetsField(
         required=False,
         label=_("Session reminders for this cohort"),
@@ -194,7 +195,7 @@ class CohortForm(PortalFormMixin, forms.ModelForm):
                 self.add_error("name", _("This program already has a cohort with that name."))
 
 
-class EnrolForm(PortalFormMixin, forms.Form):
+class EnrolForm(SubmitOnceMixin, PortalFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("State grantee organisation"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.STATE_GRANTEE),
@@ -225,7 +226,7 @@ class EnrolForm(PortalFormMixin, forms.Form):
         }
 
 
-class SeatForm(PortalFormMixin, forms.Form):
+class SeatForm(SubmitOnceMixin, PortalFormMixin, forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"),
         queryset=User.objects.none(),
@@ -241,8 +242,11 @@ class SeatForm(PortalFormMixin, forms.Form):
         ).order_by("full_name")
         self.fields["person"].label_from_instance = lambda p: f"{p.full_name} <{p.email}>"
 
+    def created_url(self, result):
+        return reverse("cohorts:enrolment_seats", args=[result.enrolment_id])
 
-class OrganisationForm(PortalFormMixin, forms.ModelForm):
+
+class OrganisationForm(SubmitOnceMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "state", "focus_area"]

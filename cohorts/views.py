@@ -189,10 +189,11 @@ def enrolment_seats(request, pk):
     )
 
 
-def _get_seat(request, pk, seat_pk):
+def _get_seat(request, pk, seat_pk, *, ended_too=False):
     enrolment = selectors.get_enrolment_for(request.user, pk)
     require(request.user, "cohorts.manage_team")
-    seat = get_object_or_404(enrolment.seats.current().select_related("person"), pk=seat_pk)
+    seats = enrolment.seats.all() if ended_too else enrolment.seats.current()
+    seat = get_object_or_404(seats.select_related("person"), pk=seat_pk)
     seat.enrolment = enrolment
     return enrolment, seat
 
@@ -209,7 +210,9 @@ def seat_end(request, pk, seat_pk):
 
 
 def seat_replace(request, pk, seat_pk):
-    enrolment, seat = _get_seat(request, pk, seat_pk)
+    # The form sent again (Back, a second click) finds the seat the first send ended, and is
+    # told that it was already sent; the service refuses to replace an ended seat.
+    enrolment, seat = _get_seat(request, pk, seat_pk, ended_too=request.method == "POST")
     form = SeatForm(
         request.POST or None,
         enrolment=enrolment,

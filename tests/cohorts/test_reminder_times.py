@@ -9,29 +9,29 @@ from django.utils import timezone
 from notifications.models import Notification
 from sessions_app import services as session_services
 from sessions_app.timing import PlannedTime
-from tests.cohorts.test_views import program_data
+from tests.cohorts.test_views import program_data, submit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_new_program_gets_a_week_and_a_day_when_left_empty(client, world):
     client.force_login(world.staff)
-    client.post(reverse("cohorts:program_create"), program_data())
+    submit(client, reverse("cohorts:program_create"), program_data())
     program = world.program1.__class__.objects.get(name="Quarterly Learning Community")
     assert program.reminder_offsets == [7 * 24 * 60, 24 * 60]
 
 
 def test_reminder_times_are_typed_in_days_hours_and_minutes(client, world):
     client.force_login(world.staff)
-    client.post(reverse("cohorts:program_create"), program_data(reminder_offsets="2h, 3d, 30m"))
+    submit(client, reverse("cohorts:program_create"), program_data(reminder_offsets="2h, 3d, 30m"))
     program = world.program1.__class__.objects.get(name="Quarterly Learning Community")
     assert program.reminder_offsets == [3 * 24 * 60, 120, 30]
 
 
 def test_a_reminder_time_that_cannot_be_read_is_a_field_error_and_keeps_the_text(client, world):
     client.force_login(world.staff)
-    response = client.post(
-        reverse("cohorts:program_create"), program_data(reminder_offsets="7 days, 1d")
+    response = submit(
+        client, reverse("cohorts:program_create"), program_data(reminder_offsets="7 days, 1d")
     )
     assert response.status_code == 200
     form = response.context["form"]

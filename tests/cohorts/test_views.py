@@ -14,6 +14,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.submissions import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,11 @@ def assert_error_page(response):
     content = response.content.decode()
     assert "<title>Error:" in content
     assert "There is a problem" in content
+
+
+def submit(client, url, data, **kwargs):
+    """A create form sent as the browser sends it: with the blank form's one-time token."""
+    return client.post(url, with_token(client, url, data), **kwargs)
 
 
 # Programs -----------------------------------------------------------------------------------
@@ -58,7 +64,7 @@ def program_data(**overrides):
 
 
 def test_staff_create_a_program_in_the_ui(staff_in):
-    response = staff_in.post(reverse("cohorts:program_create"), program_data())
+    response = submit(staff_in, reverse("cohorts:program_create"), program_data())
     program = Program.objects.get(name="Quarterly Learning Community")
     assert response.status_code == 302
     assert response.url == program.get_absolute_url()
@@ -68,7 +74,8 @@ def test_staff_create_a_program_in_the_ui(staff_in):
 
 
 def test_a_program_with_fewer_organisations_at_most_than_at_least_shows_field_errors(staff_in):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:program_create"),
         program_data(min_organisations="8", max_organisations="6"),
     )
@@ -81,7 +88,8 @@ def test_a_program_with_fewer_organisations_at_most_than_at_least_shows_field_er
 
 
 def test_a_program_with_more_required_roles_than_seats_shows_a_field_error(staff_in):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:program_create"),
         program_data(
             team_size="1", required_roles=[TeamRole.EXECUTIVE_DIRECTOR, TeamRole.TEAM_LEAD]
@@ -92,8 +100,8 @@ def test_a_program_with_more_required_roles_than_seats_shows_a_field_error(staff
 
 
 def test_a_program_name_already_taken_is_an_error_on_the_name(staff_in, world):
-    response = staff_in.post(
-        reverse("cohorts:program_create"), program_data(name=world.program1.name)
+    response = submit(
+        staff_in, reverse("cohorts:program_create"), program_data(name=world.program1.name)
     )
     assert_error_page(response)
     assert "name" in response.context["form"].errors
@@ -123,8 +131,8 @@ def cohort_data(world, **overrides):
 
 
 def test_a_new_cohorts_end_defaults_to_start_plus_the_programs_months(staff_in, world):
-    response = staff_in.post(
-        reverse("cohorts:cohort_create", args=[world.program1.pk]), cohort_data(world)
+    response = submit(
+        staff_in, reverse("cohorts:cohort_create", args=[world.program1.pk]), cohort_data(world)
     )
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="Spring 2027")
@@ -137,7 +145,8 @@ def test_a_new_cohorts_end_defaults_to_start_plus_the_programs_months(staff_in, 
 
 
 def test_a_cohort_that_ends_before_it_starts_is_an_error_on_the_end_date(staff_in, world):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_create", args=[world.program1.pk]),
         cohort_data(world, ends_on="2027-02-01"),
     )
@@ -151,7 +160,8 @@ def test_a_cohort_that_ends_before_it_starts_is_an_error_on_the_end_date(staff_i
 
 
 def test_a_cohort_name_already_used_in_the_program_is_an_error_on_the_name(staff_in, world):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_create", args=[world.program1.pk]),
         cohort_data(world, name="cohort one"),
     )
@@ -160,7 +170,8 @@ def test_a_cohort_name_already_used_in_the_program_is_an_error_on_the_name(staff
 
 
 def test_a_date_that_is_not_a_date_is_an_error_on_the_start(staff_in, world):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_create", args=[world.program1.pk]),
         cohort_data(world, starts_on="2027-02-30"),
     )
@@ -189,7 +200,8 @@ def test_editing_a_cohort_keeps_its_program(staff_in, world):
 
 def test_enrolling_an_organisation_goes_on_to_seat_its_team(staff_in, world):
     organisation = OrganisationFactory()
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_enrol", args=[world.cohort1.pk]),
         {"organisation": organisation.pk},
     )
@@ -200,7 +212,8 @@ def test_enrolling_an_organisation_goes_on_to_seat_its_team(staff_in, world):
 
 def test_enrolling_an_organisation_twice_is_an_error_on_the_organisation(staff_in, world):
     organisation = world.team_a.organisation
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_enrol", args=[world.cohort1.pk]),
         {"organisation": organisation.pk},
     )
@@ -250,7 +263,8 @@ def test_the_enrol_form_warns_about_an_organisation_in_another_running_cohort_of
     assert f"{elsewhere.name}</option>" in content
 
     # Warned, not refused: it can still be enrolled.
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:cohort_enrol", args=[sibling.pk]),
         {"organisation": world.team_c.organisation.pk},
     )
@@ -271,7 +285,8 @@ def test_staff_seat_a_person_of_the_organisation(staff_in, world):
     team = world.team_a
     team.seats.get(role=TeamRole.MEMBER).delete()
     newcomer = MembershipFactory(organisation=team.organisation).person
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:enrolment_seats", args=[team.pk]),
         {"person": newcomer.pk, "role": TeamRole.MEMBER},
     )
@@ -282,9 +297,10 @@ def test_staff_seat_a_person_of_the_organisation(staff_in, world):
 def test_a_fourth_person_on_a_team_of_three_is_an_error_on_the_person(staff_in, world):
     team = world.team_a
     fourth = MembershipFactory(organisation=team.organisation, person__full_name="Zed Fourth")
+    # A full team's page offers no form: this one was opened before the team filled up.
     response = staff_in.post(
         reverse("cohorts:enrolment_seats", args=[team.pk]),
-        {"person": fourth.person.pk, "role": TeamRole.MEMBER},
+        {"person": fourth.person.pk, "role": TeamRole.MEMBER, "submission": "a-one-time-token"},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -300,7 +316,8 @@ def test_someone_outside_the_organisation_cannot_be_seated(staff_in, world):
     team = world.team_a
     team.seats.get(role=TeamRole.MEMBER).delete()
     outsider = world.team_b_ed
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:enrolment_seats", args=[team.pk]),
         {"person": outsider.pk, "role": TeamRole.MEMBER},
     )
@@ -343,8 +360,11 @@ def test_replacing_a_seat_keeps_the_history(staff_in, world):
     response = staff_in.get(url)
     assert response.context["form"]["role"].value() == TeamRole.EXECUTIVE_DIRECTOR
 
-    response = staff_in.post(
-        url, {"person": successor.person.pk, "role": TeamRole.EXECUTIVE_DIRECTOR}, follow=True
+    response = submit(
+        staff_in,
+        url,
+        {"person": successor.person.pk, "role": TeamRole.EXECUTIVE_DIRECTOR},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("cohorts:enrolment_seats", args=[team.pk])
     old.refresh_from_db()
@@ -363,7 +383,8 @@ def test_replacing_the_executive_director_with_another_role_is_an_error_on_the_r
     team = world.team_a
     old = team.seats.get(role=TeamRole.EXECUTIVE_DIRECTOR)
     successor = MembershipFactory(organisation=team.organisation).person
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:seat_replace", args=[team.pk, old.pk]),
         {"person": successor.pk, "role": TeamRole.MEMBER},
     )
@@ -493,7 +514,8 @@ def test_the_organisations_page_counts_a_partners_assigned_cohorts(staff_in, wor
 
 
 def test_a_grantee_without_a_state_is_an_error_on_the_state(staff_in):
-    response = staff_in.post(
+    response = submit(
+        staff_in,
         reverse("cohorts:organisation_create"),
         {"name": "Nowhere Grantee", "kind": OrganisationKind.STATE_GRANTEE, "state": ""},
     )
