@@ -11,7 +11,7 @@ from accounts.services import _validate_target
 from accounts.timezones import find_zone, validate_time_zone, zone_label, zone_labels
 from cohorts.choices import OrganisationKind, TeamRole
 from cohorts.models import Cohort, Enrolment, Organisation
-from portal.forms import PortalFormMixin, SuggestInput
+from portal.forms import PortalFormMixin, SubmitOnceMixin, SuggestInput
 
 
 class TimeZoneField(forms.CharField):
@@ -90,7 +90,7 @@ ROLE_FIELDS = {
 }
 
 
-class InvitationForm(PortalFormMixin, forms.ModelForm):
+class InvitationForm(SubmitOnceMixin, PortalFormMixin, forms.ModelForm):
     """Only the fields of the chosen role; the team list holds the chosen organisation's teams.
 
     The page shows the form again as the role or the organisation changes: with htmx as soon
@@ -208,6 +208,9 @@ class InvitationForm(PortalFormMixin, forms.ModelForm):
                 "Optional: the person takes this seat when they accept. Teams of the "
                 "organisation chosen above."
             )
+
+    def created_url(self, result):
+        return reverse("accounts:invitation_list")
 
     @property
     def role_label(self):

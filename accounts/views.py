@@ -13,7 +13,7 @@ from accounts import services
 from accounts.forms import AcceptInvitationForm, InvitationForm, ProfileForm
 from accounts.models import Invitation
 from accounts.timezones import DEFAULT_TIME_ZONE
-from portal.forms import act_and_report, attach_errors
+from portal.forms import SUBMISSION_FIELD, act_and_report, run_service
 
 
 @login_not_required
@@ -70,12 +70,11 @@ def invitation_create(request):
     if request.method == "POST" and (request.htmx or "refresh" in request.POST):
         return _invitation_form_again(request)
     form = InvitationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invite(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
+    if request.method == "POST":
+        invitation = run_service(
+            form, lambda: services.invite(by=request.user, **form.cleaned_data)
+        )
+        if invitation:
             if invitation.accepted_by_id:
                 messages.success(
                     request,
@@ -102,6 +101,10 @@ def _invitation_form_again(request):
     typed = {
         name: request.POST[name] for name in InvitationForm.Meta.fields if name in request.POST
     }
+    if request.POST.get(SUBMISSION_FIELD):
+        # The page keeps the token of the form it was first given: sending it after going
+        # Back is still a second submission.
+        typed[SUBMISSION_FIELD] = request.POST[SUBMISSION_FIELD]
     form = InvitationForm(initial=typed)
     if request.htmx:
         return render(

@@ -13,12 +13,18 @@ from tests.factories import (
     OrganisationFactory,
     PartnerOrganisationFactory,
 )
+from tests.submissions import submission_token, with_token
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("accounts:invitation_create")
 ROLE_FIELDS = {"organisation", "team_role", "enrolment", "cohort"}
 HTMX = {"HX-Request": "true", "HX-Trigger": "id_kind", "HX-Trigger-Name": "kind"}
+
+
+def send(client, data):
+    """The form sent (not asked for fields) as the browser sends it, with its token."""
+    return client.post(URL, with_token(client, URL, data))
 
 
 def role_fields(response):
@@ -74,6 +80,34 @@ def test_without_javascript_a_button_shows_the_roles_fields_and_sends_nothing(
     assert mailoutbox == []
 
 
+def test_the_fields_shown_without_javascript_keep_the_pages_token(staff_client):
+    """Asking for the role's fields sends nothing, so the page keeps its one-time token: sent,
+    then sent again from the browser's history, it invites once."""
+    cohort = CohortFactory()
+    token = submission_token(staff_client.get(URL))
+    typed = {
+        "email": "fac@example.test",
+        "full_name": "Fay Typed",
+        "kind": "facilitator",
+        "language": "en",
+        "submission": token,
+    }
+
+    shown = staff_client.post(URL, typed | {"refresh": "kind"})
+    assert submission_token(shown) == token
+
+    first = staff_client.post(URL, typed | {"cohort": cohort.pk})
+    again = staff_client.post(URL, typed | {"cohort": cohort.pk})
+    assert first.status_code == 302
+    assert "This form was already submitted" in again.content.decode()
+    assert Invitation.objects.count() == 1
+
+
+def test_the_fields_shown_without_javascript_to_a_page_without_a_token_carry_one(staff_client):
+    shown = staff_client.post(URL, {"kind": "staff", "refresh": "kind"})
+    assert submission_token(shown)
+
+
 def test_the_team_list_holds_the_chosen_organisations_teams(staff_client):
     grantee = OrganisationFactory()
     mine = EnrolmentFactory(organisation=grantee, cohort__name="OE Cohort 3")
@@ -100,6 +134,7 @@ def test_htmx_gets_the_roles_fields_alone_with_a_status_message(staff_client, ma
     assert "<html" not in content
     assert 'name="cohort"' in content
     assert 'name="email"' not in content  # outside the part that changes
+    assert 'name="submission"' not in content  # the page's one-time token stays as it was
     assert 'id="invitation-fields-status" hx-swap-oob="innerHTML"' in content
     assert "The fields for “Facilitator” are shown below." in content
     assert Invitation.objects.count() == 0
@@ -142,8 +177,8 @@ def test_the_selects_that_change_the_form_ask_htmx_and_the_buttons_are_for_no_ja
 def test_a_changed_role_sends_none_of_the_last_roles_fields(staff_client):
     cohort = CohortFactory(status=CohortStatus.ACTIVE)
     grantee = OrganisationFactory()
-    response = staff_client.post(
-        URL,
+    response = send(
+        staff_client,
         {
             "email": "fac@example.test",
             "kind": "facilitator",
@@ -167,8 +202,8 @@ def test_a_changed_role_sends_none_of_the_last_roles_fields(staff_client):
 def test_a_team_outside_the_chosen_organisation_is_refused_on_the_team(staff_client):
     grantee = OrganisationFactory()
     elsewhere = EnrolmentFactory()
-    response = staff_client.post(
-        URL,
+    response = send(
+        staff_client,
         {
             "email": "x@example.test",
             "kind": "team",

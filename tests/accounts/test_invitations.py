@@ -25,6 +25,7 @@ from tests.factories import (
     PartnerOrganisationFactory,
     UserFactory,
 )
+from tests.submissions import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,11 @@ LINK = re.compile(r"https?://\S+/invitations/accept/[\w-]+/")
 
 def invite_url():
     return reverse("accounts:invitation_create")
+
+
+def invite(client, data):
+    """The invitation form sent as the browser sends it, with its one-time token."""
+    return client.post(invite_url(), with_token(client, invite_url(), data))
 
 
 def link_in(message):
@@ -95,7 +101,7 @@ def test_a_team_member_is_invited_sets_a_password_and_lands_on_home(
 ):
     enrolment = EnrolmentFactory(organisation__state="AZ")
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(invite_url(), team_invitation_data(enrolment))
+        response = invite(staff_client, team_invitation_data(enrolment))
     assert response.status_code == 302
     assert response.url == reverse("accounts:invitation_list")
 
@@ -323,8 +329,8 @@ def test_inviting_an_existing_account_adds_the_role_and_makes_no_second_account(
     person = UserFactory(email="known@example.test")
     cohort = CohortFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            invite_url(),
+        response = invite(
+            staff_client,
             {
                 "email": "Known@Example.TEST",
                 "kind": "facilitator",
@@ -343,6 +349,26 @@ def test_inviting_an_existing_account_adds_the_role_and_makes_no_second_account(
     assert not LINK.search(mailoutbox[0].body)
     response = staff_client.get(response.url)
     assert "already has an account" in response.content.decode()
+
+
+def test_an_invitation_sent_twice_invites_once(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = with_token(staff_client, invite_url(), team_invitation_data(EnrolmentFactory()))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff_client.post(invite_url(), data)
+        again = staff_client.post(invite_url(), data)
+
+    assert first.status_code == 302
+    assert Invitation.objects.count() == 1
+    assert len(mailoutbox) == 1
+    # Not "already has an invitation waiting": it is the one this form sent.
+    assert again.status_code == 200
+    content = again.content.decode()
+    assert "This form was already submitted, so nothing new was created." in content
+    invitations = reverse("accounts:invitation_list")
+    assert f'<a href="{invitations}">See what it created.</a>' in content
+    assert list(again.context["form"].errors) == ["__all__"]
 
 
 def test_inviting_an_existing_account_onto_a_team_gives_it_a_seat(
@@ -368,7 +394,7 @@ def test_inviting_an_address_with_an_open_invitation_is_an_error_on_the_email(
     InvitationFactory(email="nia.okafor@example.test")
     typed = team_invitation_data(enrolment, full_name="Typed Name")
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(invite_url(), typed)
+        response = invite(staff_client, typed)
     assert response.status_code == 200
     form = response.context["form"]
     assert "already has an invitation waiting" in form.errors["email"][0]
@@ -407,7 +433,7 @@ def test_an_invitation_missing_what_its_role_needs_is_an_error_on_those_fields(
     staff_client, data, errors
 ):
     typed = {"email": "x@example.test", "full_name": "Typed Name", "language": "en"} | data
-    response = staff_client.post(invite_url(), typed)
+    response = invite(staff_client, typed)
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == errors
@@ -418,8 +444,8 @@ def test_an_invitation_missing_what_its_role_needs_is_an_error_on_those_fields(
 
 def test_a_team_member_is_invited_into_a_grantee_not_a_partner(staff_client):
     partner_org = PartnerOrganisationFactory()
-    response = staff_client.post(
-        invite_url(),
+    response = invite(
+        staff_client,
         {
             "email": "x@example.test",
             "kind": "team",
