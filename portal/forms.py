@@ -104,6 +104,8 @@ class SubmitOnceMixin:
         self.submission = self.cleaned_data.pop(SUBMISSION_FIELD, "")
         if not self.submission or len(self.submission) > TOKEN_LENGTH:
             self.submission = ""
+            # One message, not also one for a hidden field ("Null characters are not allowed").
+            self._errors.pop(SUBMISSION_FIELD, None)
             self.add_error(None, _("This page was out of date. Check the form and send it again."))
             # The page shown again carries a good token, so sending it again works.
             self.data = self.data.copy()

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
+from cohorts.models import Organisation
 from notifications.models import Notification
 from tests.factories import InvitationFactory, UserFactory
 from tests.sessions_app.factories import LearningSessionFactory
+from tests.submissions import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +33,8 @@ def test_a_reschedule_to_year_9999_is_a_field_error_and_nothing_moves(client, wo
 
 def test_a_cohort_starting_in_year_1_is_a_field_error(client, world):
     client.force_login(world.staff)
-    response = client.post(
-        reverse("cohorts:cohort_create", args=[world.program1.pk]),
-        {"name": "Odd", "starts_on": "0001-01-01"},
-    )
+    url = reverse("cohorts:cohort_create", args=[world.program1.pk])
+    response = client.post(url, with_token(client, url, {"name": "Odd", "starts_on": "0001-01-01"}))
     assert response.status_code == 200
     assert "between 2000 and 2100" in response.context["form"].errors["starts_on"][0]
 
@@ -60,15 +60,14 @@ def test_accepting_an_invitation_to_a_team_that_filled_up_shows_a_page_not_an_er
 
 def test_inviting_someone_into_a_role_they_hold_is_refused_on_the_email_field(client, world):
     client.force_login(world.staff)
-    response = client.post(
-        reverse("accounts:invitation_create"),
-        {
-            "email": world.fac1.email,
-            "kind": "facilitator",
-            "cohort": world.cohort1.pk,
-            "language": "en",
-        },
-    )
+    url = reverse("accounts:invitation_create")
+    typed = {
+        "email": world.fac1.email,
+        "kind": "facilitator",
+        "cohort": world.cohort1.pk,
+        "language": "en",
+    }
+    response = client.post(url, with_token(client, url, typed))
     assert response.status_code == 200
     assert "already has this role" in response.context["form"].errors["email"][0]
 
@@ -115,3 +114,17 @@ def test_send_again_never_redirects_off_the_site(client, world):
 def test_a_token_with_a_nul_byte_is_not_a_page(client):
     assert client.get("/calendar/%00.ics").status_code == 404
     assert client.get("/invitations/accept/%00/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "x" * 10_000])
+def test_an_odd_one_time_token_is_a_message_not_an_error(client, world, token):
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("cohorts:organisation_create"),
+        {"name": "Odd Token Grantee", "kind": "state_grantee", "state": "AZ", "submission": token},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This page was out of date." in content
+    assert "Submission:" not in content  # the hidden field has no message of its own
+    assert not Organisation.objects.filter(name="Odd Token Grantee").exists()
