@@ -179,6 +179,7 @@ DETAILS = {
     "where": "video",
     "video_url": "https://video.example.org/x",
 }
+COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
 MOVE = {"date": "2026-11-03", "start_time": "10:00", "time_zone": "America/Denver", "reason": "x"}
 LINK = {"title": "Walked reading", "url": "https://example.org/walked"}
 RSVP = {"rsvp": "attending"}
@@ -189,7 +190,7 @@ OBJECT_PAGES = {
     "accounts:invitation_revoke": fill(pk="invitation", staff_only=True),
     "cohorts:program_detail": fill(pk="program"),
     "cohorts:program_edit": fill(pk="program"),
-    "cohorts:cohort_create": fill(pk="program"),
+    "cohorts:cohort_create": fill(pk="program", data=COHORT),
     "cohorts:cohort_edit": fill(pk="cohort"),
     "cohorts:cohort_start": fill(pk="cohort"),
     "cohorts:cohort_complete": fill(pk="cohort"),

@@ -21,6 +21,7 @@ from django.middleware.csrf import get_token
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
+from portal.forms import SUBMISSION_FIELD, new_submission_token
 from tests.conftest import PortalClient
 
 ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -111,7 +112,10 @@ class Visitor:
 
     def ask(self, method, url, data=None):
         if method == "post":
-            return self.client.post(url, data or {}, headers={"X-CSRFToken": self.token})
+            # A fresh one-time token, as a create form carries (portal.forms.SubmitOnceMixin):
+            # a POST that got past the access check would create, not stop at the token.
+            data = {SUBMISSION_FIELD: new_submission_token(), **(data or {})}
+            return self.client.post(url, data, headers={"X-CSRFToken": self.token})
         return self.client.get(url)
 
 
