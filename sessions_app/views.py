@@ -31,6 +31,7 @@ from sessions_app.forms import (
     WrapUpForm,
 )
 from sessions_app.models import Attendance, CalendarFeed
+from sessions_app.rules import is_invited
 
 
 def _warn(request, warnings):
@@ -175,7 +176,8 @@ def session_detail(request, pk):
         context["held_until"] = notices.held_until(session)
         if not session.is_cancelled:
             context.update(_roll_context(session))
-    if not can_schedule and rules.test_rule("sessions_app.answers", user, session):
+    # Those who run the session are not asked (the rule sessions_app.answers, its other half).
+    if not can_schedule and is_invited(user, session):
         context.update(_answer_context(session, user))
     return render(request, "sessions_app/session_detail.html", context)
 

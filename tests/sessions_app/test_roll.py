@@ -53,7 +53,7 @@ def section(html, element_id):
 
 
 def mark_buttons(html):
-    return re.findall(r'<button type="submit" name="mark"[^>]*>', html)
+    return re.findall(r'<button name="mark"[^>]*>', html)
 
 
 # The answers at a glance ----------------------------------------------------------------------
