@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -22,13 +21,11 @@ from cohorts import selectors as cohort_selectors
 from cohorts.choices import CohortStatus
 from cohorts.models import Cohort, Enrolment
 from notifications.models import Notification
-from sessions_app.models import Attendance, LearningSession
-from sessions_app.selectors import attendance_summary, upcoming_for
+from sessions_app.models import LearningSession
+from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team, upcoming_for
 
 with_team_count = Count("enrolments", distinct=True)
 RUNNING = [CohortStatus.PLANNED, CohortStatus.ACTIVE]
-# sessions_app.selectors.TeamAttendance.flagged: two held sessions missed in a row.
-MISSED_IN_A_ROW = 2
 
 
 def home_sections(user, roles):
@@ -58,8 +55,9 @@ def home_sections(user, roles):
 
 def staff_cohorts():
     """Planned and active cohorts, each with what staff watch: its team count and failed
-    emails (one query), its next session (one), the teams that missed the last two held
-    sessions (one, and one more when a cohort has held two)."""
+    emails (one query), its next session (one), the teams flagged for missing sessions (two:
+    the latest held sessions with who was present, sessions_app's attendance_by_team, and
+    the teams)."""
     failed = Notification.objects.filter(state=Notification.State.FAILED)
     cohorts = list(
         Cohort.objects.filter(status__in=RUNNING)
@@ -74,10 +72,18 @@ def staff_cohorts():
     )
     ids = [cohort.pk for cohort in cohorts]
     following = next_sessions(ids)
-    flagged = flagged_teams(ids)
+    # Every team of those cohorts, with only what the list shows of the flagged ones.
+    teams = (
+        Enrolment.objects.filter(cohort_id__in=ids)
+        .select_related("organisation")
+        .only("cohort_id", "organisation__name")
+        .order_by("organisation__name")
+    )
+    attendance = attendance_by_team(ids, teams, latest=MISSED_IN_A_ROW)
     for cohort in cohorts:
         cohort.next_session = following.get(cohort.pk, [None])[0]
-        cohort.flagged_teams = flagged.get(cohort.pk, [])
+        _held, rows = attendance[cohort.pk]
+        cohort.flagged_teams = [row.enrolment for row in rows if row.flagged]
     return cohorts
 
 
@@ -108,54 +114,6 @@ def next_sessions(cohort_ids, per_cohort=1):
     by_cohort = defaultdict(list)
     for session in ranked:
         by_cohort[session.cohort_id].append(session)
-    return by_cohort
-
-
-def flagged_teams(cohort_ids):
-    """{cohort id: [enrolment, …]}: the teams that missed the last two held sessions of their
-    cohort, for many cohorts at once.
-
-    The rule of sessions_app.selectors.attendance_summary, read set-wise: a held session is
-    scheduled, has started and has attendance taken; a team misses it when none of its
-    people were marked present. One query finds each cohort's last two held sessions; a
-    second (only when a cohort has held two) the teams represented at none of them.
-    """
-    marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
-    latest_held = (
-        LearningSession.objects.filter(
-            cohort_id__in=cohort_ids,
-            status=LearningSession.Status.SCHEDULED,
-            starts_at__lte=timezone.now(),
-        )
-        .filter(Exists(marked))
-        .annotate(
-            recent=Window(
-                RowNumber(),
-                partition_by=[F("cohort_id")],
-                order_by=[F("starts_at").desc(), F("number").desc()],
-            )
-        )
-        .filter(recent__lte=MISSED_IN_A_ROW)
-        .values_list("pk", "cohort_id")
-    )
-    held = defaultdict(list)
-    for session_id, cohort_id in latest_held:
-        held[cohort_id].append(session_id)
-    streak_possible = [cohort for cohort, ids in held.items() if len(ids) == MISSED_IN_A_ROW]
-    present = Attendance.objects.filter(
-        enrolment=OuterRef("pk"),
-        mark=Attendance.Mark.PRESENT,
-        session_id__in=[pk for cohort in streak_possible for pk in held[cohort]],
-    )
-    missed = (
-        Enrolment.objects.filter(cohort_id__in=streak_possible)
-        .exclude(Exists(present))
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    by_cohort = defaultdict(list)
-    for enrolment in missed if streak_possible else []:
-        by_cohort[enrolment.cohort_id].append(enrolment)
     return by_cohort
 
 
@@ -211,5 +169,5 @@ def cohort_page(user, pk):
         page["unmet"] = sum(not check.ok for check in page["checks"])
         page["ready"] = not page["unmet"]
     if user.has_perm("sessions_app.mark_attendance", cohort):
-        page["held"], page["attendance"] = attendance_summary(cohort, teams)
+        page["held"], page["attendance"] = attendance_by_team([cohort.pk], teams)[cohort.pk]
     return page

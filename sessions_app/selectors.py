@@ -3,8 +3,14 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, F, Func, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -182,50 +188,96 @@ def wrap_up_of(session):
         return None
 
 
+# Attendance by team and the consecutive-absence flag ---------------------------------------
+
+# A team is flagged when it missed this many of its cohort's latest held sessions in a row.
+MISSED_IN_A_ROW = 2
+
+
 @dataclass
 class TeamAttendance:
+    """A team over its cohort's held sessions: who of it was present at each, oldest first.
+
+    A team misses a session when attendance was taken for it and none of its people were
+    present. Missing the latest MISSED_IN_A_ROW in a row flags the team.
+    """
+
     enrolment: object
-    cells: list = field(default_factory=list)  # one per past session: (represented, ed_present)
-    missed_in_a_row: int = 0
+    present: list  # per held session, oldest first: ids of the team's people marked present
+
+    @cached_property
+    def cells(self):
+        """Per held session: (represented, executive director present). Reads the team's
+        current seats (cohorts.selectors.cohort_teams)."""
+        ed_ids = {
+            seat.person_id
+            for seat in self.enrolment.current_seats
+            if seat.role == TeamRole.EXECUTIVE_DIRECTOR
+        }
+        return [(bool(there), bool(there & ed_ids)) for there in self.present]
+
+    @cached_property
+    def missed_in_a_row(self):
+        streak = 0
+        for there in self.present:
+            streak = 0 if there else streak + 1
+        return streak
 
     @property
     def flagged(self):
-        return self.missed_in_a_row >= 2
+        return self.missed_in_a_row >= MISSED_IN_A_ROW
 
 
-def attendance_summary(cohort, teams):
-    """Per team and past session: represented or not, executive director present or not.
+def attendance_by_team(cohort_ids, teams, *, latest=None):
+    """{cohort id: (held sessions, [TeamAttendance, …])} for each of `cohort_ids`: its held
+    sessions oldest first, and a row for each of `teams` (enrolments) in it.
 
-    A team misses a session when attendance was taken for it and none of its people were
-    present. Two misses in a row (the latest ones) flag the team.
+    A held session is scheduled, has started and has attendance taken; `latest` keeps only
+    each cohort's last so many (enough for the flag, which looks no further back). One query
+    for any number of cohorts, the held sessions with who was marked present at each, besides
+    reading `teams` once.
     """
-    held = list(
-        cohort.learning_sessions.filter(
-            status=LearningSession.Status.SCHEDULED, starts_at__lte=timezone.now()
-        ).order_by("starts_at")
+    marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
+    present = Attendance.objects.filter(
+        session=OuterRef("pk"), mark=Attendance.Mark.PRESENT
+    ).values_list(
+        Func(
+            F("enrolment_id"),
+            F("person_id"),
+            template="ARRAY[%(expressions)s]",
+            output_field=ArrayField(models.BigIntegerField()),
+        )
     )
-    marks = Attendance.objects.filter(session__in=[session.pk for session in held]).exclude(mark="")
-    taken = set()
-    present = defaultdict(set)  # (session id, enrolment id) → ids of the people present
-    for session_id, enrolment_id, person_id, mark in marks.values_list(
-        "session_id", "enrolment_id", "person_id", "mark"
-    ):
-        taken.add(session_id)
-        if mark == Attendance.Mark.PRESENT:
-            present[session_id, enrolment_id].add(person_id)
-    sessions = [session for session in held if session.pk in taken]
-    summary = []
+    held = (
+        LearningSession.objects.filter(
+            cohort_id__in=cohort_ids,
+            status=LearningSession.Status.SCHEDULED,
+            starts_at__lte=timezone.now(),
+        )
+        .filter(Exists(marked))
+        .annotate(present=ArraySubquery(present))  # [[enrolment id, person id], …]
+        .order_by("cohort_id", "starts_at", "number")
+    )
+    if latest is not None:
+        held = held.annotate(
+            recent=Window(
+                RowNumber(),
+                partition_by=[F("cohort_id")],
+                order_by=[F("starts_at").desc(), F("number").desc()],
+            )
+        ).filter(recent__lte=latest)
+    by_cohort = {cohort_id: ([], []) for cohort_id in cohort_ids}
+    present_at = {}  # session id → {enrolment id: ids of its people present}
+    for session in held:
+        by_cohort[session.cohort_id][0].append(session)
+        people = present_at[session.pk] = defaultdict(set)
+        for enrolment_id, person_id in session.present:
+            people[enrolment_id].add(person_id)
     for team in teams:
-        ed_ids = {s.person_id for s in team.current_seats if s.role == TeamRole.EXECUTIVE_DIRECTOR}
-        row = TeamAttendance(team)
-        streak = 0
-        for session in sessions:
-            there = present[session.pk, team.pk]
-            row.cells.append((bool(there), bool(there & ed_ids)))
-            streak = 0 if there else streak + 1
-        row.missed_in_a_row = streak
-        summary.append(row)
-    return sessions, summary
+        sessions, rows = by_cohort[team.cohort_id]
+        present = [present_at[session.pk].get(team.pk, set()) for session in sessions]
+        rows.append(TeamAttendance(team, present))
+    return by_cohort
 
 
 def enrolled_zones(cohort):

@@ -15,8 +15,9 @@ then one list per role held:
   staff        7. planned and active cohorts with their program, team count and failed
                   emails (two subqueries),
                8. the next session of each (a window over the sessions),
-               9. the last two held sessions of each (a window),
-              10. the teams represented at neither (only when a cohort has held two),
+               9. the last two held sessions of each, with who was present at them (a
+                  window; sessions_app's attendance_by_team),
+              10. the teams of those cohorts,
               11. the count of invitations waiting;
   facilitator 12. the cohorts they facilitate, with program and team count;
   partner     13. the cohorts their organisation supports, with program and team count;
@@ -35,11 +36,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.choices import CohortStatus
-from cohorts.selectors import cohort_teams
-from dashboard.selectors import flagged_teams
 from notifications.models import Notification
-from sessions_app.models import Attendance, LearningSession
-from sessions_app.selectors import attendance_summary
+from sessions_app.models import Attendance
 from tests.conftest import make_team
 from tests.factories import (
     CohortFactory,
@@ -257,30 +255,3 @@ def test_staff_home_totals_the_teams_to_follow_up_and_the_failed_emails(client, 
     response = client.get(reverse("home"))
     assert response.context["flagged_total"] == 1
     assert response.context["failed_total"] == 2
-
-
-def test_the_flags_on_home_are_the_cohort_pages_flags(db):
-    """The home page reads the attendance rule of the cohort page for many cohorts at once:
-    for teams with every pattern of presence, both flag the same teams."""
-    cohort = CohortFactory(status=CohortStatus.ACTIVE)
-    always, missed_last_two, missed_one, came_back, never = (make_team(cohort) for _ in range(5))
-    every = [always, missed_last_two, missed_one, came_back, never]
-
-    def seats(*teams):
-        return [seat for team in teams for seat in team.seats.all()]
-
-    held(cohort, 4, present=seats(always, missed_last_two, missed_one), absent=seats(never))
-    held(cohort, 3, present=seats(always, missed_one), absent=seats(came_back, never))
-    # Attendance not taken: not a held session for either page.
-    LearningSessionFactory(cohort=cohort, starts_at=NOW - timedelta(days=17))
-    cancelled = held(cohort, 2, present=seats(came_back))
-    cancelled.status = LearningSession.Status.CANCELLED
-    cancelled.save()
-    held(cohort, 2, present=seats(always, came_back), absent=seats(missed_one))
-    held(cohort, 1, present=seats(always, missed_one, came_back))
-
-    _sessions, summary = attendance_summary(cohort, cohort_teams(cohort))
-    on_cohort_page = {row.enrolment.pk for row in summary if row.flagged}
-    on_home = {team.pk for team in flagged_teams([cohort.pk]).get(cohort.pk, [])}
-    assert on_home == on_cohort_page == {missed_last_two.pk, never.pk}
-    assert {team.pk for team in every} > on_home

@@ -11,7 +11,7 @@ from accounts.models import User
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_teams
 from sessions_app.models import Attendance, LearningSession, Reschedule
-from sessions_app.selectors import attendance_summary, session_roll
+from sessions_app.selectors import attendance_by_team, session_roll
 
 NOW = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 
@@ -75,7 +75,7 @@ def test_one_session_is_rescheduled_and_one_cancelled(seeded):
 def test_a_team_of_oe_cohort_1_missed_the_last_two_held_sessions(seeded, client):
     cohort = Cohort.objects.get(name="OE Cohort 1")
     with time_machine.travel(NOW, tick=False):
-        held, summary = attendance_summary(cohort, list(cohort_teams(cohort)))
+        held, summary = attendance_by_team([cohort.pk], cohort_teams(cohort))[cohort.pk]
         client.force_login(User.objects.get(email="facilitator@demo.test"))
         response = client.get(cohort.get_absolute_url())
 
