@@ -4,22 +4,19 @@ recovery codes, and later signs in with one of them. axe runs on each page."""
 import re
 import time
 
-import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    BROWSER_TEST,
     PASSWORD,
     STAFF,
     assert_accessible,
     assert_accessible_on_phone,
+    sign_in,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 def current_code(secret):
@@ -29,15 +26,8 @@ def current_code(secret):
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def sign_in_with_password(page):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", STAFF)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_staff_set_up_an_authenticator_app_before_any_page(page, demo, staff_mfa_required):
-    sign_in_with_password(page)
+    sign_in(page, STAFF)
     # Changing how one signs in takes the password once more.
     expect(page.get_by_role("heading", level=1, name="Confirm it's you")).to_be_visible()
     assert_accessible(page, "mfa-confirm")
@@ -73,17 +63,17 @@ def test_staff_set_up_an_authenticator_app_before_any_page(page, demo, staff_mfa
     assert_accessible(page, "mfa-recovery-codes")
     assert_accessible_on_phone(page, "mfa-recovery-codes")
     page.get_by_role("link", name="I have saved them: continue").click()
-    expect(page.get_by_role("heading", name="Alliance staff")).to_be_visible()
+    expect(page.get_by_role("heading", name="Planned and active cohorts")).to_be_visible()
 
     # Signing in again takes a code; a recovery code does instead of the app's.
     page.context.clear_cookies()
-    sign_in_with_password(page)
+    sign_in(page, STAFF)
     expect(page.get_by_role("heading", level=1, name="Enter your code")).to_be_visible()
     assert_accessible(page, "mfa-sign-in")
     assert_accessible_on_phone(page, "mfa-sign-in")
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Alliance staff")).to_be_visible()
+    expect(page.get_by_role("heading", name="Planned and active cohorts")).to_be_visible()
 
     page.goto("/accounts/2fa/")
     expect(page.get_by_role("heading", level=1, name="Two-step sign-in")).to_be_visible()
