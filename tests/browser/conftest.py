@@ -33,6 +33,15 @@ SHOTS = Path(os.environ.get("BROWSER_SHOTS", Path(tempfile.gettempdir()) / "brow
 PASSWORD = "demo-pass-123"
 STAFF = "staff@demo.test"
 ARIZONA = "arizona@demo.test"
+FACILITATOR = "facilitator@demo.test"
+PARTNER = "partner@demo.test"
+
+# The marks of a test that drives the browser against live_server, whose thread sees the
+# test's data only when it is committed (a transactional database, its data put back after).
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 _axe = Axe()
 _shot_count = 0
@@ -169,9 +178,15 @@ def assert_accessible_on_phone(page, name=None):
         page.set_viewport_size(before)
 
 
-def log_in(page, email, password=PASSWORD):
+def sign_in(page, email, password=PASSWORD):
+    """Send the sign-in form; where it leads is the caller's to check."""
     page.goto("/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def log_in(page, email, password=PASSWORD):
+    """Sign in and land on the home page."""
+    sign_in(page, email, password)
     expect(page).to_have_url(re.compile(r"/$"))

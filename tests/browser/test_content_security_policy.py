@@ -2,15 +2,9 @@
 page inline does not run. axe-core still runs, since Playwright's evaluate is not subject to
 the page's policy."""
 
-import pytest
+from tests.browser.conftest import BROWSER_TEST, DESKTOP, assert_accessible
 
-from tests.browser.conftest import DESKTOP, assert_accessible
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 INJECT = """() => {
     const script = document.createElement('script');

@@ -3,7 +3,6 @@ own email choices, and the signed one-click unsubscribe link (no login). axe run
 
 import re
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -11,15 +10,16 @@ from cohorts.models import Cohort
 from notifications.models import MutedKind, Notification
 from notifications.services import unsubscribe_token
 from sessions_app.notices import REMINDER
-from tests.browser.conftest import ARIZONA, STAFF, assert_accessible, log_in
+from tests.browser.conftest import (
+    ARIZONA,
+    BROWSER_TEST,
+    FACILITATOR,
+    STAFF,
+    assert_accessible,
+    log_in,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
-
-FACILITATOR = "facilitator@demo.test"
+pytestmark = BROWSER_TEST
 
 
 def caption_count(page):

@@ -5,11 +5,12 @@ the screenshots land in BROWSER_SHOTS."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Invitation
 from tests.browser.conftest import (
+    BROWSER_TEST,
+    PARTNER,
     PASSWORD,
     STAFF,
     assert_accessible,
@@ -18,13 +19,8 @@ from tests.browser.conftest import (
     screenshot,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
-PARTNER = "partner@demo.test"
 ROLE_FIELDS = ["#id_organisation", "#id_team_role", "#id_enrolment", "#id_cohort"]
 SHOWN = {
     "State team member": ["#id_organisation", "#id_team_role", "#id_enrolment"],

@@ -7,13 +7,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from portal.celery import app as celery_app
-from tests.browser.conftest import STAFF, assert_accessible, log_in
+from tests.browser.conftest import BROWSER_TEST, STAFF, assert_accessible, log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -1,15 +1,10 @@
 """Signing in with the keyboard alone: skip link first, focus always visible."""
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, STAFF, assert_accessible
+from tests.browser.conftest import BROWSER_TEST, PASSWORD, STAFF, assert_accessible
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 FOCUSED = """() => {
     const el = document.activeElement;

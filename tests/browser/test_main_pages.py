@@ -2,12 +2,12 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from cohorts.models import Cohort
 from tests.browser.conftest import (
     ARIZONA,
+    BROWSER_TEST,
     DESKTOP,
     PHONE,
     STAFF,
@@ -16,11 +16,7 @@ from tests.browser.conftest import (
     log_in,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_staff_runs_the_main_pages(page, demo):

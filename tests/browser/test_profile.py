@@ -4,23 +4,19 @@ city; each page axe-clean at desktop and phone widths."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from sessions_app.models import CalendarFeed
 from tests.browser.conftest import (
     ARIZONA,
+    BROWSER_TEST,
     STAFF,
     assert_accessible,
     assert_accessible_on_phone,
     log_in,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_the_calendar_link_subscribes_in_one_tap_or_is_copied(new_page, demo):

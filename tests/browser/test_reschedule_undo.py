@@ -7,22 +7,22 @@ import re
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 
 from notifications.models import Notification
 from portal.templatetags.portal_time import when
 from sessions_app.models import LearningSession, Reschedule
 from sessions_app.timing import to_utc
-from tests.browser.conftest import assert_accessible, assert_accessible_on_phone, log_in
+from tests.browser.conftest import (
+    BROWSER_TEST,
+    FACILITATOR,
+    assert_accessible,
+    assert_accessible_on_phone,
+    log_in,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
-FACILITATOR = "facilitator@demo.test"
 DENVER = "America/Denver"
 SLIP_REASON = "The budget hearing moved onto our Tuesday."
 

@@ -18,20 +18,17 @@ from sessions_app import notices
 from sessions_app.models import Attendance, LearningSession, Material
 from tests.browser.conftest import (
     ARIZONA,
+    BROWSER_TEST,
+    FACILITATOR,
+    PARTNER,
     assert_accessible,
     assert_accessible_on_phone,
     log_in,
     screenshot,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
-FACILITATOR = "facilitator@demo.test"
-PARTNER = "partner@demo.test"
 DENVER = "America/Denver"
 ARIZONA_TEAM = "Arizona Early Childhood Alliance"
 

@@ -6,7 +6,6 @@ import re
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import formats, timezone
 from playwright.sync_api import expect
 
@@ -16,18 +15,15 @@ from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import to_utc
 from tests.browser.conftest import (
     ARIZONA,
+    BROWSER_TEST,
+    FACILITATOR,
     assert_accessible,
     assert_accessible_on_phone,
     log_in,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
-FACILITATOR = "facilitator@demo.test"
 DENVER = "America/Denver"
 DENVER_SHOWN = "Mountain (Denver)"  # how the time-zone field shows it
 PHOENIX = "America/Phoenix"

@@ -5,15 +5,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_accessible_on_phone
+from tests.browser.conftest import (
+    BROWSER_TEST,
+    assert_accessible,
+    assert_accessible_on_phone,
+    sign_in,
+)
 
 SOMEONE = "someone@example.org"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.parametrize(
@@ -35,10 +36,7 @@ def test_signed_out_page_is_accessible(page, path, heading, status):
 
 
 def test_sign_in_with_a_wrong_password_explains_the_problem(page):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", SOMEONE)
-    page.fill("#id_password", "not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, SOMEONE, "not-the-password")
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_be_focused()
