@@ -46,6 +46,7 @@ from tests.sessions_app.factories import (
     FileMaterialFactory,
     LearningSessionFactory,
 )
+from tests.sessions_app.form_data import DETAILS, LINK, MOVE, ONE_SESSION, SERIES
 from tests.url_walk import (
     Visitor,
     all_patterns,
@@ -160,28 +161,7 @@ def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwa
     return Fill(kwargs, data, staff_only, team_only, insider)
 
 
-SERIES = {
-    "title": "Walked series",
-    "first_date": "2026-11-03",
-    "start_time": "10:00",
-    "end_time": "11:00",
-    "time_zone": "America/Denver",
-    "repeat": "monthly_weekday",
-    "count": "2",
-    "where": "video",
-    "video_url": "https://video.example.org/x",
-    "action": "create",
-}
-ONE_SESSION = {**SERIES, "date": "2026-11-03", "title": "Walked session"}
-DETAILS = {
-    "title": "Renamed",
-    "duration_minutes": "60",
-    "where": "video",
-    "video_url": "https://video.example.org/x",
-}
 COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
-MOVE = {"date": "2026-11-03", "start_time": "10:00", "time_zone": "America/Denver", "reason": "x"}
-LINK = {"title": "Walked reading", "url": "https://example.org/walked"}
 RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
 

@@ -15,6 +15,7 @@ from tests.sessions_app.factories import (
     LearningSessionFactory,
     LinkMaterialFactory,
 )
+from tests.sessions_app.form_data import DETAILS, LINK, MOVE, ONE_SESSION, SERIES
 
 NOW = datetime(2026, 10, 6, 15, 40, tzinfo=UTC)
 OUTSIDERS = ["team_c", "fac2", "stray_partner"]
@@ -52,34 +53,9 @@ def urls(o):
         o["link"].pk,
         o["person"].pk,
     )
-    series = {
-        "title": "Stolen series",
-        "first_date": "2026-11-03",
-        "start_time": "10:00",
-        "end_time": "11:00",
-        "time_zone": "America/Denver",
-        "repeat": "monthly_weekday",
-        "count": "2",
-        "where": "video",
-        "video_url": "https://video.example.org/x",
-        "action": "create",
-        # Create forms carry a one-time token (portal.forms.SubmitOnceMixin).
-        "submission": "a-one-time-token",
-    }
-    one = {**series, "date": "2026-11-03", "title": "Stolen session"}
-    details = {
-        "title": "Renamed",
-        "duration_minutes": "60",
-        "where": "video",
-        "video_url": "https://video.example.org/x",
-    }
-    move = {
-        "date": "2026-11-03",
-        "start_time": "10:00",
-        "time_zone": "America/Denver",
-        "reason": "x",
-        "action": "move",
-    }
+    # Create forms carry a one-time token (portal.forms.SubmitOnceMixin).
+    token = {"submission": "a-one-time-token"}
+    series, one, link_material = ({**data, **token} for data in (SERIES, ONE_SESSION, LINK))
     return {
         "schedule": ("get", reverse("sessions_app:schedule", args=[cohort]), None),
         "series": ("get", reverse("sessions_app:series_create", args=[cohort]), None),
@@ -88,12 +64,12 @@ def urls(o):
         "new-post": ("post", reverse("sessions_app:session_create", args=[cohort]), one),
         "detail": ("get", reverse("sessions_app:session_detail", args=[session]), None),
         "edit": ("get", reverse("sessions_app:session_edit", args=[session]), None),
-        "edit-post": ("post", reverse("sessions_app:session_edit", args=[session]), details),
+        "edit-post": ("post", reverse("sessions_app:session_edit", args=[session]), DETAILS),
         "reschedule": ("get", reverse("sessions_app:session_reschedule", args=[session]), None),
         "reschedule-post": (
             "post",
             reverse("sessions_app:session_reschedule", args=[session]),
-            move,
+            MOVE,
         ),
         "cancel": ("get", reverse("sessions_app:session_cancel", args=[session]), None),
         "cancel-post": (
@@ -127,7 +103,7 @@ def urls(o):
         "material-add-post": (
             "post",
             reverse("sessions_app:material_add", args=[session]),
-            {"title": "Stolen", "url": "https://example.org/x", "submission": "a-one-time-token"},
+            link_material,
         ),
         "material-download": (
             "get",
