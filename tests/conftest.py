@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -20,6 +22,20 @@ from tests.factories import (
 SESSION_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 TEAM_ROLES = [TeamRole.EXECUTIVE_DIRECTOR, TeamRole.TEAM_LEAD, TeamRole.MEMBER]
+
+# The tests' planning day: 1 September 2026, 11:00 in New York, before their cohorts' sessions.
+SEPTEMBER_1 = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def september():
+    """Planning happens on 1 September 2026, well before the session."""
+    with time_machine.travel(SEPTEMBER_1, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.notifications.conftest import SEPTEMBER_1, schedule
+from tests.conftest import SEPTEMBER_1
+from tests.notifications.conftest import schedule
 
 
 @time_machine.travel(SEPTEMBER_1, tick=False)

@@ -3,26 +3,11 @@ claim what is due and deliver it, as the worker would, with mail going to mail.o
 
 from datetime import UTC, datetime
 
-import pytest
-import time_machine
-
 from notifications import services as ledger
 from sessions_app import services as sessions
 
-SEPTEMBER_1 = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
 # Tuesday 6 October 2026, 10:00 in Denver (MDT, UTC−6).
 OCTOBER_6 = datetime(2026, 10, 6, 16, 0, tzinfo=UTC)
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture
-def september():
-    """Planning happens on 1 September 2026, well before the session."""
-    with time_machine.travel(SEPTEMBER_1, tick=False) as traveller:
-        yield traveller
 
 
 def cohort1_people(world):

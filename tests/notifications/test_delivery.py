@@ -22,6 +22,7 @@ from notifications import services as ledger
 from notifications.models import Notification, QueueEntry
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession
+from tests.conftest import utc
 from tests.notifications.conftest import (
     OCTOBER_6,
     deliver_due,
@@ -30,7 +31,6 @@ from tests.notifications.conftest import (
     reminders,
     schedule,
     state_of,
-    utc,
 )
 
 pytestmark = pytest.mark.usefixtures("september")

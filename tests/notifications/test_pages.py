@@ -15,8 +15,8 @@ from notifications import services as ledger
 from notifications.models import MutedKind, Notification
 from sessions_app import notices
 from sessions_app import services as sessions
-from tests.conftest import PortalClient
-from tests.notifications.conftest import deliver_due, mail_for, reminders, schedule, utc
+from tests.conftest import PortalClient, utc
+from tests.notifications.conftest import deliver_due, mail_for, reminders, schedule
 
 pytestmark = pytest.mark.usefixtures("september")
 REMINDER = "session_reminder"

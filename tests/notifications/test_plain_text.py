@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from sessions_app import services as sessions
-from tests.notifications.conftest import deliver_due, html_part, mail_for, schedule, utc
+from tests.conftest import utc
+from tests.notifications.conftest import deliver_due, html_part, mail_for, schedule
 
 pytestmark = pytest.mark.usefixtures("september")
 TITLE = "R&D <b>"

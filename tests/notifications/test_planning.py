@@ -14,7 +14,7 @@ from notifications import services as ledger
 from notifications.models import Notification, QueueEntry
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession, Reschedule
-from tests.conftest import make_team
+from tests.conftest import make_team, utc
 from tests.factories import UserFactory
 from tests.notifications.conftest import (
     OCTOBER_6,
@@ -22,7 +22,6 @@ from tests.notifications.conftest import (
     cohort2_people,
     reminders,
     schedule,
-    utc,
 )
 
 pytestmark = pytest.mark.usefixtures("september")

@@ -20,7 +20,8 @@ from notifications import services as ledger
 from notifications import tasks
 from notifications.checks import send_ends_inside_its_lease
 from notifications.models import Notification, QueueEntry
-from tests.notifications.conftest import deliver_due, reminders, schedule, state_of, utc
+from tests.conftest import utc
+from tests.notifications.conftest import deliver_due, reminders, schedule, state_of
 
 pytestmark = pytest.mark.usefixtures("september")
 DAY_BEFORE_DUE = utc(2026, 10, 5, 16, 0)

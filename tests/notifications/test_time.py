@@ -14,8 +14,9 @@ from django.core import mail
 from cohorts.choices import TeamRole
 from notifications import services as ledger
 from sessions_app import services as sessions
+from tests.conftest import utc
 from tests.factories import CohortFactory, EnrolmentFactory, SeatFactory, StaffFactory, UserFactory
-from tests.notifications.conftest import deliver_due, html_part, mail_for, utc
+from tests.notifications.conftest import deliver_due, html_part, mail_for
 
 DENVER = "America/Denver"
 ZONES = {

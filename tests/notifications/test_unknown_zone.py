@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from tests.notifications.conftest import deliver_due, mail_for, reminders, schedule, utc
+from tests.conftest import utc
+from tests.notifications.conftest import deliver_due, mail_for, reminders, schedule
 
 pytestmark = pytest.mark.usefixtures("september")
 

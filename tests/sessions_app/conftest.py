@@ -19,6 +19,13 @@ def denver_facilitator(db):
 
 
 @pytest.fixture
+def facilitator_client(client, denver_facilitator):
+    """A client signed in as the cohort across zones' facilitator."""
+    client.force_login(denver_facilitator)
+    return client
+
+
+@pytest.fixture
 def zones_cohort(denver_facilitator):
     """A cohort facilitated from Denver with teams in Arizona, Hawaii and Alaska, from
     September 2026 to the end of February 2027."""

@@ -10,14 +10,11 @@ from django.urls import reverse
 
 from cohorts.choices import TeamRole
 from sessions_app.models import Attendance
+from tests.conftest import utc
 from tests.sessions_app.factories import AttendanceFactory, LearningSessionFactory
 from tests.sessions_app.helpers import page_text
 
 NOW = datetime(2026, 10, 6, 16, 10, tzinfo=UTC)  # ten minutes into the session below
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -1,28 +1,20 @@
 """RFC 5545 calendars: one session's .ics and the personal subscription feed, read back with
 icalendar the way a calendar application would."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
 from sessions_app import services
 from sessions_app.models import CalendarFeed
+from tests.conftest import utc
 from tests.factories import SeatFactory
 from tests.sessions_app.factories import LearningSessionFactory
 
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(utc(2026, 9, 1, 15, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("september")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -19,10 +18,9 @@ from notifications import services as ledger
 from portal.templatetags.portal_time import clock, when
 from sessions_app import services as sessions
 from sessions_app.models import LearningSession, Reschedule
-from tests.conftest import make_team
+from tests.conftest import SEPTEMBER_1, make_team
 from tests.notifications.conftest import (
     OCTOBER_6,
-    SEPTEMBER_1,
     cohort1_people,
     deliver_due,
     mail_for,
@@ -42,12 +40,6 @@ WEDNESDAY, THURSDAY = OCTOBER_6 + timedelta(days=1), OCTOBER_6 + timedelta(days=
 @pytest.fixture(autouse=True)
 def _ten_minute_hold(settings):
     settings.NOTICE_HOLD_MINUTES = 10
-
-
-@pytest.fixture
-def september():
-    with time_machine.travel(SEPTEMBER_1, tick=False) as traveller:
-        yield traveller
 
 
 def notices(session, kind=MOVED, **filters):

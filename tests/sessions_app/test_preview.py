@@ -5,38 +5,23 @@ The facilitator works on 1 September 2026; the session is Tuesday 6 October 2026
 Denver.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import formats
 
 from notifications.models import Notification
 from sessions_app.models import LearningSession, Reschedule
-from tests.conftest import make_team
+from tests.conftest import make_team, utc
 from tests.factories import CohortFactory, OrganisationFactory
 from tests.sessions_app.factories import LearningSessionFactory
 from tests.sessions_app.helpers import field_errors, form_with_button, page_text, tables
 from tests.submissions import submission_token, with_token
 
+pytestmark = pytest.mark.usefixtures("september")
+
 DENVER = "America/Denver"
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(utc(2026, 9, 1, 15, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def facilitator_client(client, denver_facilitator):
-    client.force_login(denver_facilitator)
-    return client
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Scheduling through the pages: the series preview across zones, warnings, bad input,
 one extra session, reschedule, cancel and materials."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,13 @@ from django.urls import reverse
 
 from portal.templatetags.portal_time import clock, when
 from sessions_app.models import LearningSession, Material, Reschedule
+from tests.conftest import utc
 from tests.sessions_app.factories import LearningSessionFactory
 from tests.sessions_app.helpers import field_errors, form_with_button, page_text, tables
 from tests.submissions import with_token
+
+# The facilitator plans on 1 September 2026, before the series starts.
+pytestmark = pytest.mark.usefixtures("september")
 
 DENVER = "America/Denver"
 STATE_ZONES = [
@@ -21,23 +24,6 @@ STATE_ZONES = [
     ("Arizona", "America/Phoenix"),
     ("Hawaii", "Pacific/Honolulu"),
 ]
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    """The facilitator plans in September 2026, before the series starts."""
-    with time_machine.travel(utc(2026, 9, 1, 15, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def facilitator_client(client, denver_facilitator):
-    client.force_login(denver_facilitator)
-    return client
 
 
 def series_url(cohort):

@@ -5,7 +5,7 @@ Denver is UTC-6 (MDT) before 1 November and UTC-7 (MST) after; Phoenix stays at 
 Honolulu at UTC-10; Anchorage goes from UTC-8 (AKDT) to UTC-9 (AKST).
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,16 +24,13 @@ from sessions_app.timing import (
     series_dates,
     to_utc,
 )
+from tests.conftest import utc
 from tests.factories import UserFactory
 from tests.sessions_app.factories import LearningSessionFactory
 from tests.sessions_app.helpers import page_text
 
 DENVER = "America/Denver"
 TUESDAY = 1
-
-
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
