@@ -2,10 +2,9 @@
 as much: the cohort page (teams, readiness, attendance by team), a session page with its
 attendance list, and the outbox."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,18 +13,12 @@ from notifications.models import Notification
 from sessions_app import notices
 from sessions_app import services as session_services
 from sessions_app.models import Attendance
-from tests.conftest import make_team
+from tests.conftest import SEPTEMBER_1, make_team
 from tests.sessions_app.factories import LearningSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("september")]
 
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
+NOW = SEPTEMBER_1
 
 
 def held_sessions(cohort, count, by):

@@ -26,10 +26,9 @@ then one list per role held:
 """
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,7 +37,7 @@ from django.urls import reverse
 from cohorts.choices import CohortStatus
 from notifications.models import Notification
 from sessions_app.models import Attendance
-from tests.conftest import make_team
+from tests.conftest import SEPTEMBER_1, make_team
 from tests.factories import (
     CohortFactory,
     MembershipFactory,
@@ -51,18 +50,12 @@ from tests.factories import (
 )
 from tests.sessions_app.factories import AttendanceFactory, LearningSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("september")]
 
 # Tuesday 1 September 2026, 11:00 in New York, where the factories' people live.
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+NOW = SEPTEMBER_1
 ROLES = ["staff", "facilitator", "partner", "team", "all_four"]
 ADDRESSES = itertools.count()
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def held(cohort, weeks_ago, present=(), absent=(), **fields):

@@ -1,27 +1,20 @@
 """A planning partner's page: the teams it supports, who is on them and how to reach them,
 and each cohort's next sessions — its own cohorts only, in a fixed number of queries."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from cohorts.choices import CohortStatus, TeamRole
-from tests.conftest import make_team
+from tests.conftest import SEPTEMBER_1, make_team
 from tests.factories import CohortFactory, MembershipFactory, PartnerOrganisationFactory
 from tests.sessions_app.factories import LearningSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("september")]
 
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+NOW = SEPTEMBER_1
 URL = reverse("dashboard:partner_teams")
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def test_a_partner_sees_the_teams_of_its_cohorts_with_their_contacts(client, world):

@@ -1,23 +1,19 @@
 """The cohort schedule page and the home page cost the same number of queries whatever the
 number of sessions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import SEPTEMBER_1
 from tests.sessions_app.factories import LearningSessionFactory, LinkMaterialFactory
 
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("september")
 
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
+NOW = SEPTEMBER_1
 
 
 def add_sessions(cohort, count):

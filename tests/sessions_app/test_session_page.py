@@ -10,16 +10,13 @@ import time_machine
 from django.urls import reverse
 
 from sessions_app.models import Attendance
+from tests.conftest import SEPTEMBER_1
 from tests.sessions_app.factories import LearningSessionFactory
 from tests.sessions_app.helpers import page_text
 
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("september")
 
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
+NOW = SEPTEMBER_1
 
 
 @pytest.fixture

@@ -2,27 +2,20 @@
 attendance_by_team, for the cohort page (one cohort, every held session) and the staff home
 (every running cohort, the latest held sessions only)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from cohorts.selectors import cohort_teams
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team
-from tests.conftest import make_team
+from tests.conftest import SEPTEMBER_1, make_team
 from tests.factories import CohortFactory
 from tests.sessions_app.factories import AttendanceFactory, LearningSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("september")]
 
-NOW = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    with time_machine.travel(NOW, tick=False):
-        yield
+NOW = SEPTEMBER_1
 
 
 def held(cohort, weeks_ago, present=(), absent=()):
