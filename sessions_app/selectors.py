@@ -6,10 +6,7 @@ from datetime import timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Window
+from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
@@ -233,21 +230,12 @@ def attendance_by_team(cohort_ids, teams, *, latest=None):
     sessions oldest first, and a row for each of `teams` (enrolments) in it.
 
     A held session is scheduled, has started and has attendance taken; `latest` keeps only
-    each cohort's last so many (enough for the flag, which looks no further back). One query
-    for any number of cohorts, the held sessions with who was marked present at each, besides
-    reading `teams` once.
+    each cohort's last so many (enough for the flag, which looks no further back). Two queries
+    for any number of cohorts (the held sessions, then who was marked present at them; the
+    second only when some were held), besides reading `teams` once. Portable SQL: the demo
+    runs on SQLite.
     """
     marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
-    present = Attendance.objects.filter(
-        session=OuterRef("pk"), mark=Attendance.Mark.PRESENT
-    ).values_list(
-        Func(
-            F("enrolment_id"),
-            F("person_id"),
-            template="ARRAY[%(expressions)s]",
-            output_field=ArrayField(models.BigIntegerField()),
-        )
-    )
     held = (
         LearningSession.objects.filter(
             cohort_id__in=cohort_ids,
@@ -255,7 +243,6 @@ def attendance_by_team(cohort_ids, teams, *, latest=None):
             starts_at__lte=timezone.now(),
         )
         .filter(Exists(marked))
-        .annotate(present=ArraySubquery(present))  # [[enrolment id, person id], …]
         .order_by("cohort_id", "starts_at", "number")
     )
     if latest is not None:
@@ -266,13 +253,17 @@ def attendance_by_team(cohort_ids, teams, *, latest=None):
                 order_by=[F("starts_at").desc(), F("number").desc()],
             )
         ).filter(recent__lte=latest)
+    held = list(held)
+    present_at = defaultdict(lambda: defaultdict(set))  # session id → enrolment id → people
+    if held:
+        marks = Attendance.objects.filter(
+            session__in=[session.pk for session in held], mark=Attendance.Mark.PRESENT
+        ).values_list("session_id", "enrolment_id", "person_id")
+        for session_id, enrolment_id, person_id in marks:
+            present_at[session_id][enrolment_id].add(person_id)
     by_cohort = {cohort_id: ([], []) for cohort_id in cohort_ids}
-    present_at = {}  # session id → {enrolment id: ids of its people present}
     for session in held:
         by_cohort[session.cohort_id][0].append(session)
-        people = present_at[session.pk] = defaultdict(set)
-        for enrolment_id, person_id in session.present:
-            people[enrolment_id].add(person_id)
     for team in teams:
         sessions, rows = by_cohort[team.cohort_id]
         present = [present_at[session.pk].get(team.pk, set()) for session in sessions]
