@@ -536,21 +536,27 @@ def test_team_a_objects_are_404_to_outsiders_and_nothing_changes(pattern, world,
     )
 
 
-@pytest.mark.parametrize("pattern", walked(TOKEN_PAGES), ids=key_of)
-def test_links_that_are_not_valid_open_nothing_and_change_nothing(pattern, world, team_a):
-    entry = TOKEN_PAGES[pattern.key]
-    url = pattern.url(**entry.wrong(team_a))
+def outsiders_are_refused(world, url, refused, expected):
+    """Each outsider, and a signed-out visitor, asks for `url` with GET and with POST:
+    every answer is `refused` (else the finding says `expected`) and nothing changes."""
     walkers = visitors(world, OUTSIDERS)
-    findings = Findings(url)
+    findings = Findings(url)  # after the sign-ins, which touch last_login
 
     for visitor in walkers:
         who = OUTSIDERS.get(visitor.role, ANONYMOUS)
         for method in ("get", "post"):
             response = visitor.ask(method, url)
             findings.check_unchanged(method, who)
-            if not entry.refused(response):
-                findings.add(method, who, response, "a page saying the link does not work")
+            if not refused(response):
+                findings.add(method, who, response, expected)
     findings.assert_none()
+
+
+@pytest.mark.parametrize("pattern", walked(TOKEN_PAGES), ids=key_of)
+def test_links_that_are_not_valid_open_nothing_and_change_nothing(pattern, world, team_a):
+    entry = TOKEN_PAGES[pattern.key]
+    url = pattern.url(**entry.wrong(team_a))
+    outsiders_are_refused(world, url, entry.refused, "a page saying the link does not work")
 
     # The same page with the working link is not refused: the refusal is the token's doing.
     right = pattern.url(**entry.right(team_a))
@@ -594,17 +600,7 @@ def test_pages_without_an_object_refuse_whom_they_should_and_never_fail(
 
 
 def walk_the_admin(pattern, world, url):
-    walkers = visitors(world, OUTSIDERS)
-    findings = Findings(url)
-
-    for visitor in walkers:
-        who = OUTSIDERS.get(visitor.role, ANONYMOUS)
-        for method in ("get", "post"):
-            response = visitor.ask(method, url)
-            findings.check_unchanged(method, who)
-            if not sent_away_from_the_admin(response):
-                findings.add(method, who, response, "a redirect to the login page")
-    findings.assert_none()
+    outsiders_are_refused(world, url, sent_away_from_the_admin, "a redirect to the login page")
 
     # Some admin pages are for superusers only (another person's password, deleting people).
     world.staff.is_superuser = True
