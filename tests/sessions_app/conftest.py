@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import make_team
+from tests.conftest import make_team, utc
 from tests.factories import CohortFactory, OrganisationFactory, UserFactory
+from tests.sessions_app.factories import LearningSessionFactory
 
 
 @pytest.fixture
@@ -38,3 +39,11 @@ def zones_cohort(denver_facilitator):
     for state, name in [("AZ", "Arizona Team"), ("HI", "Hawaii Team"), ("AK", "Alaska Team")]:
         make_team(cohort, OrganisationFactory(name=name, state=state))
     return cohort
+
+
+@pytest.fixture
+def session(zones_cohort):
+    """Its first session, "Kick-off": Tuesday 6 October 2026, 10:00 in Denver."""
+    return LearningSessionFactory(
+        cohort=zones_cohort, number=1, title="Kick-off", starts_at=utc(2026, 10, 6, 16, 0)
+    )

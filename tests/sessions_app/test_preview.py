@@ -24,13 +24,6 @@ pytestmark = pytest.mark.usefixtures("september")
 DENVER = "America/Denver"
 
 
-@pytest.fixture
-def session(zones_cohort):
-    return LearningSessionFactory(
-        cohort=zones_cohort, number=1, title="Kick-off", starts_at=utc(2026, 10, 6, 16, 0)
-    )
-
-
 def reschedule_url(session):
     return reverse("sessions_app:session_reschedule", args=[session.pk])
 

@@ -415,13 +415,6 @@ def test_bad_input_for_one_session_is_a_clear_message_with_the_typed_values_kept
 # Edit, reschedule, cancel -------------------------------------------------------------------
 
 
-@pytest.fixture
-def session(zones_cohort):
-    return LearningSessionFactory(
-        cohort=zones_cohort, number=1, title="Kick-off", starts_at=utc(2026, 10, 6, 16, 0)
-    )
-
-
 def test_editing_what_a_session_is_about_raises_its_sequence(facilitator_client, session):
     url = reverse("sessions_app:session_edit", args=[session.pk])
     data = {
