@@ -55,9 +55,9 @@ def home_sections(user, roles):
 
 def staff_cohorts():
     """Planned and active cohorts, each with what staff watch: its team count and failed
-    emails (one query), its next session (one), the teams flagged for missing sessions (two:
-    the latest held sessions with who was present, sessions_app's attendance_by_team, and
-    the teams)."""
+    emails (one query), its next session (one), the teams flagged for missing sessions (three:
+    the latest held sessions and who was present at them, sessions_app's attendance_by_team,
+    and the teams)."""
     failed = Notification.objects.filter(state=Notification.State.FAILED)
     cohorts = list(
         Cohort.objects.filter(status__in=RUNNING)

@@ -56,8 +56,8 @@ def test_the_cohort_page_costs_the_same_with_2_and_12_teams(client, world, role)
 
     assert count_queries(client, url) == small
     # session, user, roles, the cohort, its teams and their seats (2), facilitators,
-    # partners, the permission checks, the team count, attendance: the held sessions with
-    # who was present at each (1) — a constant handful whatever the size of the cohort.
+    # partners, the permission checks, the team count, attendance: the held sessions and
+    # who was present at them (2) — a constant handful whatever the size of the cohort.
     assert small <= 16
 
 
