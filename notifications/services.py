@@ -15,9 +15,11 @@ queue row and its two index entries, and nothing in the ledger:
   a retry: the ledger row and the queue entry (its backoff).
 """
 
+import json
 import logging
 import secrets
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +28,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -112,7 +115,7 @@ def plan_many(*, kind, about, messages, cohort=None):
         .select_for_update()
         .filter(slot__in={slot for _email, slot in wanted})
     }
-    new, rearmed, too_late = [], [], []
+    new, rearmed, new_person, too_late = [], [], [], []
     for (to_email, slot), message in wanted.items():
         row = existing.get((to_email, slot))
         if row is None:
@@ -137,6 +140,8 @@ def plan_many(*, kind, about, messages, cohort=None):
             if row.state not in (State.SENT, State.CANCELLED):
                 too_late.append(row.pk)
         else:
+            if row.recipient_id != getattr(message.recipient, "pk", None):
+                new_person.append(row)
             rearmed.append(_rearm(row, message, now))
     # A row planned by a concurrent change since the read above takes this plan's moment.
     Notification.objects.bulk_create(
@@ -145,9 +150,41 @@ def plan_many(*, kind, about, messages, cohort=None):
         unique_fields=["content_type", "object_id", "kind", "to_email", "slot"],
         update_fields=["due_at", "not_before", "recipient", "payload", "updated_at"],
     )
-    Notification.objects.bulk_update(rearmed, REARMED)
+    _save_rearmed(rearmed)
+    Notification.objects.bulk_update(new_person, ["recipient"])
     _queue([*new, *rearmed])
     _cancel_ids(too_late, MOMENT_PASSED, now)
+
+
+def _save_rearmed(rows):
+    """Write re-armed rows with one UPDATE per new moment and payload (a reminder's slot),
+    not bulk_update's CASE per row and field, whose cost grows with the square of the rows.
+    A row that had gone, or may be going, gets a new revision (its own Message-ID)."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row.due_at, json.dumps(row.payload, sort_keys=True)].append(row)
+    went = (State.SENT, State.SENDING)
+    for (due_at, _payload), group in groups.items():
+        Notification.objects.filter(pk__in=[row.pk for row in group]).update(
+            due_at=due_at,
+            not_before=due_at,
+            state=State.SCHEDULED,
+            attempts=0,
+            last_error="",
+            cancelled_reason="",
+            payload=group[0].payload,
+            revision=Case(
+                When(state__in=went, then=F("revision") + 1),
+                default=F("revision"),
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            sent_at=Case(
+                When(state__in=went, then=Value(None)),
+                default=F("sent_at"),
+                output_field=models.DateTimeField(),
+            ),
+            updated_at=group[0].updated_at,
+        )
 
 
 def _rearm(row, message, now):
