@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cohorts.apps.CohortsConfig",
     "sessions_app.apps.SessionsAppConfig",
     "notifications.apps.NotificationsConfig",
+    "workplans.apps.WorkplansConfig",
     "dashboard.apps.DashboardConfig",
     "demo.apps.DemoConfig",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cohorts.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("workplans.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

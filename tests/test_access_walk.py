@@ -55,6 +55,14 @@ from tests.url_walk import (
     describe,
     is_login_redirect,
 )
+from tests.workplans.factories import (
+    ActionItemFactory,
+    CommentFactory,
+    DimensionFactory,
+    GoalFactory,
+    RatingFactory,
+    SupportRequestFactory,
+)
 
 # Twenty minutes before team A's session: answers are still open, attendance has opened.
 NOW = datetime(2026, 10, 6, 15, 40, tzinfo=UTC)
@@ -129,6 +137,33 @@ def team_a(world, settings, tmp_path):
         "muted_kind": MutedKind.objects.create(email=person.email, kind="session_reminder"),
         "feed": CalendarFeedFactory(person=person),
         "authenticator": TOTP.activate(person, generate_totp_secret()).instance,
+        **_working_space(world, person),
+    }
+
+
+def _working_space(world, person):
+    """Team A's workplan (one goal, one action item with a comment), its start
+    self-assessment, and a support request assigned to the cohort's planning partner."""
+    rating = RatingFactory(
+        assessment__enrolment=world.team_a,
+        dimension=DimensionFactory(rubric__program=world.program1),
+    )
+    item = ActionItemFactory(goal=GoalFactory(workplan__enrolment=world.team_a), owner=person)
+    return {
+        "rubric": rating.dimension.rubric,
+        "dimension": rating.dimension,
+        "assessment": rating.assessment,
+        "workplan": item.goal.workplan,
+        "goal": item.goal,
+        "action_item": item,
+        "comment": CommentFactory(action_item=item, author=world.fac1),
+        "support_request": SupportRequestFactory(
+            enrolment=world.team_a,
+            requested_by=person,
+            partner=world.partner_org,
+            assignee=world.partner,
+            status="assigned",
+        ),
     }
 
 

@@ -8,11 +8,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Each app, and the apps it must never import.
 LAYERS = {
-    "portal": {"accounts", "cohorts", "sessions_app", "notifications", "dashboard", "demo"},
-    "accounts": {"sessions_app", "notifications", "dashboard", "demo"},
-    "cohorts": {"sessions_app", "notifications", "dashboard", "demo"},
-    "notifications": {"sessions_app", "dashboard", "demo"},
-    "sessions_app": {"dashboard", "demo"},
+    "portal": {
+        "accounts",
+        "cohorts",
+        "sessions_app",
+        "workplans",
+        "notifications",
+        "dashboard",
+        "demo",
+    },
+    "accounts": {"sessions_app", "workplans", "notifications", "dashboard", "demo"},
+    "cohorts": {"sessions_app", "workplans", "notifications", "dashboard", "demo"},
+    "notifications": {"sessions_app", "workplans", "dashboard", "demo"},
+    # Side by side: neither imports the other's internals.
+    "sessions_app": {"workplans", "dashboard", "demo"},
+    "workplans": {"sessions_app", "dashboard", "demo"},
     "dashboard": {"demo"},
 }
 # portal/urls.py mounts every app: the one exception (STYLE.md).

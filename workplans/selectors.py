@@ -1,0 +1,138 @@
+"""Reads of a team's working space, always scoped to the person asking (STYLE.md, "Access").
+
+Who sees what (DOMAIN.md, "Privacy"):
+- a team sees its own workplan, self-assessments and support requests;
+- the cohort's facilitators, and staff, see every team's of that cohort;
+- another team of the cohort reads (never edits) a workplan when the cohort shares workplans
+  and the team opted in; it never sees self-assessments;
+- a planning partner sees a team's workplan only while a support request from that team is
+  assigned to it (to its organisation or to the person), and the requests assigned to it.
+"""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from cohorts.models import Cohort, Enrolment, Membership, Seat, TakingPart
+from cohorts.rules import is_alliance_staff
+from workplans.models import (
+    ActionItem,
+    Goal,
+    SelfAssessment,
+    SupportRequest,
+    Workplan,
+)
+
+
+def _teams():
+    return Enrolment.objects.select_related("organisation", "cohort", "cohort__program")
+
+
+def _own_and_led(user):
+    """Enrolments of the person's own team, and of the cohorts they facilitate."""
+    led = Cohort.objects.taking_part(user, (TakingPart.FACILITATOR,))
+    return Q(cohort__in=led.values("pk")) | Q(pk__in=Seat.objects.held_by(user).values("enrolment"))
+
+
+def _assigned_to(user):
+    """Support requests assigned to the person, or to a partner organisation they belong to."""
+    return Q(assignee=user) | Q(
+        partner__in=Membership.objects.in_partners().filter(person=user).values("organisation")
+    )
+
+
+# Workplans -----------------------------------------------------------------------------------
+
+
+def workplan_teams_for(user):
+    """The enrolments whose workplan the person may read."""
+    if is_alliance_staff(user):
+        return _teams()
+    on_a_team = Cohort.objects.taking_part(user, (TakingPart.TEAM,))
+    shared = Q(
+        workplan__shared=True,
+        cohort__shares_workplans=True,
+        cohort__in=on_a_team.values("pk"),
+    )
+    helped = Q(pk__in=SupportRequest.objects.filter(_assigned_to(user)).values("enrolment"))
+    return _teams().filter(_own_and_led(user) | shared | helped)
+
+
+def get_workplan_team_for(user, pk):
+    return get_object_or_404(workplan_teams_for(user), pk=pk)
+
+
+def workplan_of(enrolment):
+    """The team's workplan; an unsaved, empty one until the team writes its first goal."""
+    try:
+        return enrolment.workplan
+    except Workplan.DoesNotExist:
+        return Workplan(enrolment=enrolment)
+
+
+def goals_for(user):
+    return Goal.objects.filter(workplan__enrolment__in=workplan_teams_for(user).values("pk"))
+
+
+def get_goal_for(user, pk):
+    return get_object_or_404(
+        goals_for(user).select_related(
+            "workplan__enrolment__organisation", "workplan__enrolment__cohort"
+        ),
+        pk=pk,
+    )
+
+
+def action_items_for(user):
+    return ActionItem.objects.filter(
+        goal__workplan__enrolment__in=workplan_teams_for(user).values("pk")
+    )
+
+
+def get_action_item_for(user, pk):
+    return get_object_or_404(
+        action_items_for(user).select_related(
+            "owner",
+            "goal__workplan__enrolment__organisation",
+            "goal__workplan__enrolment__cohort",
+        ),
+        pk=pk,
+    )
+
+
+# Self-assessments: never shared with other teams, nor with partners ---------------------------
+
+
+def assessment_teams_for(user):
+    """The enrolments whose self-assessments the person may read."""
+    if is_alliance_staff(user):
+        return _teams()
+    return _teams().filter(_own_and_led(user))
+
+
+def get_assessment_team_for(user, pk):
+    return get_object_or_404(assessment_teams_for(user), pk=pk)
+
+
+def assessments_for(user):
+    return SelfAssessment.objects.filter(enrolment__in=assessment_teams_for(user).values("pk"))
+
+
+# Support requests ----------------------------------------------------------------------------
+
+
+def support_requests_for(user):
+    """A team's own requests; every request of the cohorts a person facilitates; the requests
+    assigned to a partner organisation the person belongs to, or to them."""
+    qs = SupportRequest.objects.select_related(
+        "enrolment__organisation", "enrolment__cohort", "partner", "assignee", "goal"
+    )
+    if is_alliance_staff(user):
+        return qs
+    return qs.filter(
+        Q(enrolment__in=Enrolment.objects.filter(_own_and_led(user)).values("pk"))
+        | _assigned_to(user)
+    )
+
+
+def get_support_request_for(user, pk):
+    return get_object_or_404(support_requests_for(user), pk=pk)
