@@ -205,6 +205,8 @@ class Goal(models.Model):
     created_by = _person()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Who saved the version stored now: named when a stale save is refused.
+    updated_by = _person()
 
     class Meta:
         verbose_name = _("goal")
@@ -244,6 +246,7 @@ class ActionItem(models.Model):
     created_by = _person()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = _person()
 
     class Meta:
         verbose_name = _("action item")
