@@ -10,9 +10,11 @@ class NotificationsConfig(AppConfig):
         from accounts import hooks
         from notifications import (
             checks,  # noqa: F401 — registers the send-limits check
+            digest,
             invitations,
             services,
         )
 
         invitations.register()
+        digest.register()
         hooks.email_changed.subscribe(services.readdress)

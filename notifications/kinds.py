@@ -33,6 +33,9 @@ class Kind:
     # What the rows are about, in words, for the Outbox and a person's list of emails:
     # describe(objects) → {pk: label}, for objects of one model read in one query.
     describe: Callable | None = None
+    # Whether a person may choose to get it in their daily digest instead of as it happens
+    # ("Your emails"; services.notify).
+    digestible: bool = False
 
     @property
     def template_dir(self):

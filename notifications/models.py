@@ -141,3 +141,93 @@ class MutedKind(models.Model):
 
     def __str__(self):
         return f"{self.email} muted {self.kind}"
+
+
+class KindPreference(models.Model):
+    """How a person gets one kind of message: each as it happens, or in one daily digest.
+    No row: as it happens. Only digestible kinds offer the choice (kinds.Kind.digestible)."""
+
+    class Delivery(models.TextChoices):
+        AT_ONCE = "at_once", _("As it happens")
+        DIGEST = "digest", _("In one daily digest")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="kind_preferences",
+        db_index=False,  # the unique constraint leads with it
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    delivery = models.CharField(
+        _("delivery"), max_length=16, choices=Delivery, default=Delivery.AT_ONCE
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="one_preference_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.kind}: {self.delivery}"
+
+
+class DigestItem(models.Model):
+    """Something that happened, kept for a person's daily digest (services.notify).
+
+    The digest that lists it claims it (`digest`) when it is sent, under the lock of its
+    ledger row: an item is listed in one digest only, and one not yet listed waits for the
+    next. Unique like the ledger's key, so telling of the same thing twice records it once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_items",
+        db_index=False,  # the unique constraint and the index below lead with it
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
+    object_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("content_type", "object_id")
+    slot = models.CharField(_("slot"), max_length=40)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+        db_index=False,
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    digest = models.ForeignKey(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+    )
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "content_type", "object_id", "slot"],
+                name="one_digest_item_per_slot",
+            ),
+        ]
+        indexes = [
+            # What a digest claims: the person's items not yet listed, up to its due time.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(digest__isnull=True),
+                name="digest_item_waiting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient_id} at {self.created_at:%Y-%m-%d %H:%M}"

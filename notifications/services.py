@@ -21,7 +21,7 @@ import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -34,9 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts.timezones import zone_or_utc
 from notifications import kinds
 from notifications.emails import render_message
-from notifications.models import MutedKind, Notification, QueueEntry
+from notifications.models import DigestItem, KindPreference, MutedKind, Notification, QueueEntry
 
 logger = logging.getLogger(__name__)
 State = Notification.State
@@ -254,6 +255,113 @@ def replace(rows, *, due_at):
         row.updated_at = now
     Notification.objects.bulk_update(rows, ["due_at", "not_before", "payload", "updated_at"])
     _queue(rows)
+
+
+DAILY_DIGEST = "daily_digest"
+DIGEST_HOUR = 8
+Delivery = KindPreference.Delivery
+
+
+def notify(*, kind, about, people, slot, payload=None, cohort=None):
+    """Tell people about something that happened (a comment, a status change, a support
+    step): each gets it as it happens, or in their daily digest, as they chose on
+    "Your emails". Runs inside the caller's transaction.
+
+    `kind` is a registered kind's code; `about` the object it happened to (its kind's
+    templates, re-check and link read it); `slot` names this event among the object's events
+    (e.g. "comment-42", "status-7"): telling of the same event twice sends it once. A person
+    without an address is skipped; muting and closed accounts are settled at send time.
+
+    As it happens: one ledger row per person, due now, dispatched once the change commits.
+    Daily digest: the event is recorded (DigestItem) and the person's digest for the next
+    8:00 in their own zone is planned: one ledger row per person per day (about the person,
+    slot = that local date), so it can't be planned or sent twice.
+    """
+    code = kinds.get(kind).code  # an unknown kind fails here, inside the caller's change
+    people = sorted(
+        {person.pk: person for person in people if person.email}.values(),
+        key=lambda person: person.pk,
+    )  # one lock order for every caller
+    if not people:
+        return
+    digested = digest_takers(code, people)
+    now = timezone.now()
+    at_once = [person for person in people if person.pk not in digested]
+    if at_once:
+        plan_many(
+            kind=code,
+            about=about,
+            cohort=cohort,
+            messages=[
+                Message(person.email, slot, now, person, payload or {}) for person in at_once
+            ],
+        )
+        dispatch_soon()
+    in_digest = [person for person in people if person.pk in digested]
+    if in_digest:
+        content_type = ContentType.objects.get_for_model(about)
+        DigestItem.objects.bulk_create(
+            [
+                DigestItem(
+                    recipient=person,
+                    kind=code,
+                    content_type=content_type,
+                    object_id=about.pk,
+                    slot=slot,
+                    cohort=cohort,
+                    payload=payload or {},
+                    created_at=now,
+                )
+                for person in in_digest
+            ],
+            ignore_conflicts=True,
+        )
+        for person in in_digest:
+            plan_digest(person, now)
+
+
+def digest_takers(kind, people):
+    """The ids of those of `people` who get `kind` in their daily digest (none unless the
+    kind is digestible)."""
+    if not kinds.get(kind).digestible:
+        return set()
+    return set(
+        KindPreference.objects.filter(
+            person__in=[person.pk for person in people], kind=kind, delivery=Delivery.DIGEST
+        ).values_list("person_id", flat=True)
+    )
+
+
+def next_digest_at(person, after):
+    """The first 8:00 in the person's own zone strictly after `after` (wall-clock time, so
+    daylight-saving changes move it in UTC and zones without them don't)."""
+    zone = zone_or_utc(person.time_zone)
+    local = after.astimezone(zone)
+    day = local.date() if local.hour < DIGEST_HOUR else local.date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, DIGEST_HOUR, tzinfo=zone)
+
+
+def plan_digest(person, now):
+    """Plan the person's digest for the next 8:00 after `now` (their zone): one row per day.
+
+    The row of that day is read under lock. One already going, gone or failed (its items
+    are settled: it listed what had happened when it was prepared) can't take a new item:
+    the next day's digest does. A waiting one is left as planned, or moved to 8:00 in the
+    person's zone if that zone changed since.
+    """
+    due = next_digest_at(person, now)
+    rows = rows_about(person, DAILY_DIGEST).filter(to_email=person.email.lower())
+    while True:
+        slot = due.date().isoformat()
+        row = rows.select_for_update().filter(slot=slot).first()
+        if row is None or row.state in (State.SCHEDULED, State.CANCELLED):
+            break
+        due = next_digest_at(person, due)
+    plan_many(
+        kind=DAILY_DIGEST,
+        about=person,
+        messages=[Message(person.email, slot, due.astimezone(UTC), person)],
+    )
 
 
 def dispatch_soon():
@@ -606,3 +714,23 @@ def set_muted(email, kind, muted):
 
 def muted_kinds(email):
     return set(MutedKind.objects.filter(email=email.lower()).values_list("kind", flat=True))
+
+
+def deliveries(person):
+    """{kind code: delivery} of the person's choices (a kind without one: as it happens)."""
+    return dict(KindPreference.objects.filter(person=person).values_list("kind", "delivery"))
+
+
+def set_deliveries(person, chosen):
+    """Save a person's choices {kind code: delivery} of digestible kinds. Events already
+    recorded for a digest stay in it; the choice counts from the next event on."""
+    now = timezone.now()
+    KindPreference.objects.bulk_create(
+        [
+            KindPreference(person=person, kind=code, delivery=delivery, updated_at=now)
+            for code, delivery in chosen.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["person", "kind"],
+        update_fields=["delivery", "updated_at"],
+    )
