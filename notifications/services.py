@@ -721,14 +721,18 @@ def deliveries(person):
     return dict(KindPreference.objects.filter(person=person).values_list("kind", "delivery"))
 
 
-def set_deliveries(person, chosen):
-    """Save a person's choices {kind code: delivery} of digestible kinds. Events already
-    recorded for a digest stay in it; the choice counts from the next event on."""
+@transaction.atomic
+def save_email_choices(person, *, on, deliveries):
+    """A person's choices on "Your emails": the kinds they get (the rest are turned off for
+    their address) and, for digestible kinds, {kind: delivery}. Events already recorded for
+    a digest stay in it; a new delivery counts from the next event on."""
+    for code in kinds.REGISTRY:
+        set_muted(person.email, code, code not in on)
     now = timezone.now()
     KindPreference.objects.bulk_create(
         [
             KindPreference(person=person, kind=code, delivery=delivery, updated_at=now)
-            for code, delivery in chosen.items()
+            for code, delivery in deliveries.items()
         ],
         update_conflicts=True,
         unique_fields=["person", "kind"],

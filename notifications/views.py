@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.selectors import cohorts_for, facilitated_cohorts
 from notifications import kinds, selectors, services
+from notifications.forms import DELIVERY_PREFIX, EmailChoicesForm
 from notifications.models import Notification
 
 
@@ -60,20 +61,33 @@ def send_again(request, pk):
 
 
 def preferences(request):
-    email = request.user.email
-    if request.method == "POST":
-        chosen = set(request.POST.getlist("kinds"))
-        for code in kinds.REGISTRY:
-            services.set_muted(email, code, code not in chosen)
+    person = request.user
+    muted = services.muted_kinds(person.email)
+    chosen = services.deliveries(person)
+    form = EmailChoicesForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "kinds": [code for code in kinds.REGISTRY if code not in muted],
+            **{DELIVERY_PREFIX + code: delivery for code, delivery in chosen.items()},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_email_choices(
+            person, on=set(form.cleaned_data["kinds"]), deliveries=form.deliveries()
+        )
         messages.success(request, _("Your email choices are saved."))
         return redirect("notifications:preferences")
-    muted = services.muted_kinds(email)
-    upcoming, recent = selectors.my_notifications(request.user)
+    on = set(form["kinds"].value() or [])
+    upcoming, recent = selectors.my_notifications(person)
     return render(
         request,
         "notifications/preferences.html",
         {
-            "kinds": [(kind, kind.code not in muted) for kind in kinds.REGISTRY.values()],
+            "form": form,
+            "kinds": [
+                (kind, kind.code in on, form.delivery_field(kind.code))
+                for kind in kinds.REGISTRY.values()
+            ],
             "upcoming": upcoming,
             "recent": recent,
             "kind_labels": dict(kinds.choices()),
