@@ -234,6 +234,18 @@ OBJECT_PAGES = {
     "sessions_app:material_delete": fill(pk="session", material_pk="file"),
     "sessions_app:session_ics": fill(pk="session"),
     "notifications:send_again": fill(pk="notification"),
+    # Workplans: review, comments, sharing, snapshot (team B reads nothing: cohort one does
+    # not share workplans).
+    "workplans:workplan_submit": fill(pk="team", team_only=True, insider="team_a"),
+    "workplans:workplan_reviewed": fill(pk="team", team_only=True),
+    "workplans:workplan_sharing": fill(
+        pk="team", data={"shared": "yes"}, team_only=True, insider="team_a"
+    ),
+    "workplans:snapshot": fill(pk="team", team_only=True),
+    "workplans:goal_comment": fill(pk="goal", data={"body": "A comment"}, team_only=True),
+    "workplans:goal_reviewed": fill(pk="goal", team_only=True),
+    "workplans:action_comment": fill(pk="action_item", data={"body": "A comment"}, team_only=True),
+    "workplans:action_reviewed": fill(pk="action_item", team_only=True),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------

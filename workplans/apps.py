@@ -7,6 +7,13 @@ class WorkplansConfig(AppConfig):
     verbose_name = _("Workplans")
 
     def ready(self):
+        from cohorts import hooks
         from workplans import notices
+        from workplans.services import review
 
         notices.register()
+        # A person who leaves a team stops owning its action items (and, by the send-time
+        # re-check in notices.py, stops getting its messages).
+        hooks.people_changed.subscribe(review.release_items_of_leavers)
+        # The cohort's end freezes every team's workplan for the check-ins that follow.
+        hooks.cohort_completed.subscribe(review.freeze_workplans)

@@ -42,6 +42,10 @@ rules.add_perm("workplans.ask_for_support", is_on_the_team)
 # Facilitators (and staff) review, comment and reopen.
 rules.add_perm("workplans.review_workplan", is_alliance_staff | facilitates_the_team)
 rules.add_perm("workplans.reopen_assessment", is_alliance_staff | facilitates_the_team)
+# The conversation on a workplan: its reviewers, and the team answering them.
+rules.add_perm(
+    "workplans.comment_on_workplan", is_alliance_staff | facilitates_the_team | is_on_the_team
+)
 # Staff edit the rubrics.
 rules.add_perm("workplans.edit_rubric", is_alliance_staff)
 # Staff, or the partner organisation the request went to, assign it; the partner answers.

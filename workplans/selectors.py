@@ -9,6 +9,8 @@ Who sees what (DOMAIN.md, "Privacy"):
   assigned to it (to its organisation or to the person), and the requests assigned to it.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +22,7 @@ from workplans.models import (
     SelfAssessment,
     SupportRequest,
     Workplan,
+    WorkplanSnapshot,
 )
 
 
@@ -136,3 +139,32 @@ def support_requests_for(user):
 
 def get_support_request_for(user, pk):
     return get_object_or_404(support_requests_for(user), pk=pk)
+
+
+# Workplans: review, comments, sharing, snapshot ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRights:
+    """What a person may do in the review of one team's workplan."""
+
+    reviews: bool  # a facilitator of the cohort, or staff: comments, marks reviewed
+    on_the_team: bool  # keeps the workplan: submits it, answers comments, shares it
+
+    @property
+    def sees_comments(self):
+        """The comments are a conversation between the team and its reviewers: another team
+        reading a shared workplan, or a partner, does not see them."""
+        return self.reviews or self.on_the_team
+
+
+def review_rights(user, enrolment):
+    return ReviewRights(
+        reviews=user.has_perm("workplans.review_workplan", enrolment),
+        on_the_team=user.has_perm("workplans.edit_workplan", enrolment),
+    )
+
+
+def snapshot_of(enrolment):
+    """The team's workplan as it stood when the cohort ended; None before."""
+    return WorkplanSnapshot.objects.filter(workplan__enrolment=enrolment).first()
