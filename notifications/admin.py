@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import MutedKind, Notification
+from notifications.models import DigestItem, KindPreference, MutedKind, Notification
 from portal.admin import SuperuserChangesAdmin
 
 
@@ -22,3 +22,22 @@ class NotificationAdmin(SuperuserChangesAdmin):
 class MutedKindAdmin(admin.ModelAdmin):
     list_display = ["email", "kind", "created_at"]
     search_fields = ["email"]
+
+
+@admin.register(KindPreference)
+class KindPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["person__email", "person__full_name"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(DigestItem)
+class DigestItemAdmin(SuperuserChangesAdmin):
+    """What happened, waiting for (or listed in) a person's daily digest: written by
+    services.notify and claimed by the digest that lists it, so staff only look."""
+
+    list_display = ["recipient", "kind", "created_at", "digest"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__email"]
+    raw_id_fields = ["recipient", "cohort", "digest"]

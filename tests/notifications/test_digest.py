@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from notifications import kinds
 from notifications import services as ledger
 from notifications.models import DigestItem, KindPreference, Notification
-from tests.conftest import utc
-from tests.factories import CohortFactory, UserFactory
+from tests.conftest import PortalClient, utc
+from tests.factories import CohortFactory, StaffFactory, UserFactory
 from tests.notifications.conftest import deliver_due, html_part
 from tests.notifications.digest_support import NOTED, noted_kind  # noqa: F401 — a fixture
 
@@ -246,3 +247,15 @@ def test_the_digest_is_grouped_by_kind_with_links_in_the_persons_language_and_zo
     assert 'href="http' in html and cohort.get_absolute_url() in html
     assert "9:00" in message.body  # 16:00 UTC in Phoenix
     assert message.extra_headers["Message-ID"].startswith("<notification-")
+
+
+def test_the_outbox_shows_a_digest_as_the_daily_digest_for_its_person():
+    person = person_in("America/Phoenix", full_name="Ana Ruiz")
+    three_events(CohortFactory(), person, [utc(2026, 10, 7, 16)])
+    client = PortalClient()
+    client.force_login(StaffFactory())
+
+    page = client.get(reverse("notifications:outbox"), {"kind": ledger.DAILY_DIGEST})
+
+    assert "Daily digest for Ana Ruiz" in page.content.decode()
+    assert [row.about_label for row in page.context["page"]] == ["Daily digest for Ana Ruiz"]
