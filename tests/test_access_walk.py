@@ -63,6 +63,7 @@ from tests.workplans.factories import (
     RatingFactory,
     SupportRequestFactory,
 )
+from workplans.models import ProgressUpdate, WorkplanSnapshot
 
 # Twenty minutes before team A's session: answers are still open, attendance has opened.
 NOW = datetime(2026, 10, 6, 15, 40, tzinfo=UTC)
@@ -142,8 +143,9 @@ def team_a(world, settings, tmp_path):
 
 
 def _working_space(world, person):
-    """Team A's workplan (one goal, one action item with a comment), its start
-    self-assessment, and a support request assigned to the cohort's planning partner."""
+    """Team A's workplan (one goal, one action item with a comment and a progress update,
+    a snapshot), its start self-assessment, and a support request assigned to the cohort's
+    planning partner."""
     rating = RatingFactory(
         assessment__enrolment=world.team_a,
         dimension=DimensionFactory(rubric__program=world.program1),
@@ -157,6 +159,16 @@ def _working_space(world, person):
         "goal": item.goal,
         "action_item": item,
         "comment": CommentFactory(action_item=item, author=world.fac1),
+        "progress_update": ProgressUpdate.objects.create(
+            workplan=item.goal.workplan,
+            action_item=item,
+            field="status",
+            new_value="done",
+            by=person,
+        ),
+        "snapshot": WorkplanSnapshot.objects.create(
+            workplan=item.goal.workplan, data={"goals": []}
+        ),
         "support_request": SupportRequestFactory(
             enrolment=world.team_a,
             requested_by=person,
@@ -199,8 +211,6 @@ def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwa
 COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
 RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
-GOAL = {"title": "Walked goal", "focus_area": "data", "version": "1"}
-ACTION = {"title": "Walked action", "status": "in_progress", "version": "1"}
 
 OBJECT_PAGES = {
     "accounts:invitation_resend": fill(pk="invitation", staff_only=True),
@@ -248,17 +258,6 @@ OBJECT_PAGES = {
     "workplans:goal_reviewed": fill(pk="goal", team_only=True),
     "workplans:action_comment": fill(pk="action_item", data={"body": "A comment"}, team_only=True),
     "workplans:action_reviewed": fill(pk="action_item", team_only=True),
-    "workplans:workplan": fill(pk="team", team_only=True),
-    "workplans:goal_create": fill(pk="team", data=GOAL, team_only=True),
-    "workplans:goal_edit": fill(pk="goal", data=GOAL, team_only=True),
-    "workplans:action_create": fill(pk="goal", data=ACTION, team_only=True),
-    "workplans:action_item": fill(pk="action_item", team_only=True),
-    "workplans:action_edit": fill(pk="action_item", data=ACTION, team_only=True),
-    "workplans:action_status": fill(
-        pk="action_item", data={"status": "done", "version": "1"}, team_only=True
-    ),
-    "workplans:timeline": fill(pk="team", team_only=True),
-    "workplans:action_items_csv": fill(pk="team", team_only=True),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------
@@ -412,6 +411,16 @@ ADMIN_OBJECTS = {
     "notifications.notification": "notification",
     "notifications.mutedkind": "muted_kind",
     "mfa.authenticator": "authenticator",
+    "workplans.rubric": "rubric",
+    "workplans.dimension": "dimension",
+    "workplans.selfassessment": "assessment",
+    "workplans.workplan": "workplan",
+    "workplans.goal": "goal",
+    "workplans.actionitem": "action_item",
+    "workplans.progressupdate": "progress_update",
+    "workplans.comment": "comment",
+    "workplans.workplansnapshot": "snapshot",
+    "workplans.supportrequest": "support_request",
 }
 
 # The admin's own pages that take an argument (keyed by name, or by route when unnamed).
