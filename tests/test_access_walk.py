@@ -211,6 +211,8 @@ def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwa
 COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
 RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
+GOAL = {"title": "Walked goal", "focus_area": "data", "version": "1"}
+ACTION = {"title": "Walked action", "status": "in_progress", "version": "1"}
 
 OBJECT_PAGES = {
     "accounts:invitation_resend": fill(pk="invitation", staff_only=True),
@@ -258,6 +260,17 @@ OBJECT_PAGES = {
     "workplans:goal_reviewed": fill(pk="goal", team_only=True),
     "workplans:action_comment": fill(pk="action_item", data={"body": "A comment"}, team_only=True),
     "workplans:action_reviewed": fill(pk="action_item", team_only=True),
+    "workplans:workplan": fill(pk="team", team_only=True),
+    "workplans:goal_create": fill(pk="team", data=GOAL, team_only=True),
+    "workplans:goal_edit": fill(pk="goal", data=GOAL, team_only=True),
+    "workplans:action_create": fill(pk="goal", data=ACTION, team_only=True),
+    "workplans:action_item": fill(pk="action_item", team_only=True),
+    "workplans:action_edit": fill(pk="action_item", data=ACTION, team_only=True),
+    "workplans:action_status": fill(
+        pk="action_item", data={"status": "done", "version": "1"}, team_only=True
+    ),
+    "workplans:timeline": fill(pk="team", team_only=True),
+    "workplans:action_items_csv": fill(pk="team", team_only=True),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------

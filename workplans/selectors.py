@@ -10,15 +10,22 @@ Who sees what (DOMAIN.md, "Privacy"):
 """
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import formats
+from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrolment, Membership, Seat, TakingPart
 from cohorts.rules import is_alliance_staff
+from workplans.choices import ActionStatus, ChangedField
 from workplans.models import (
     ActionItem,
+    Comment,
     Goal,
+    ProgressUpdate,
     SelfAssessment,
     SupportRequest,
     Workplan,
@@ -139,6 +146,115 @@ def support_requests_for(user):
 
 def get_support_request_for(user, pk):
     return get_object_or_404(support_requests_for(user), pk=pk)
+
+
+# Workplans: goals, action items, progress ------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """How far a workplan (or one goal) has come: done of total, and how many are overdue."""
+
+    done: int = 0
+    total: int = 0
+    overdue: int = 0
+
+    def add(self, item):
+        self.total += 1
+        self.done += item.status == ActionStatus.DONE
+        self.overdue += item.overdue_days > 0
+
+
+def get_workplan_page_team_for(user, pk):
+    """As get_workplan_team_for, with the team's workplan read in the same query."""
+    return get_object_or_404(workplan_teams_for(user).select_related("workplan"), pk=pk)
+
+
+def mark_overdue(item, today):
+    """Give the item `overdue_days`: how many days past its due date it is (0 when not)."""
+    item.overdue_days = (today - item.due_on).days if item.is_overdue(today) else 0
+    return item
+
+
+def goals_with_items(workplan, today):
+    """The workplan's goals, each with its action items (owners read with them, each marked
+    overdue or not as of `today`), its comments, and its `progress`: three queries, however
+    many goals. An unsaved workplan has none."""
+    if workplan.pk is None:
+        return []
+    goals = list(
+        workplan.goals.prefetch_related(
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        )
+    )
+    for goal in goals:
+        goal.progress = Progress()
+        for item in goal.action_items.all():
+            goal.progress.add(mark_overdue(item, today))
+    return goals
+
+
+def workplan_progress(goals):
+    total = Progress()
+    for goal in goals:
+        total.done += goal.progress.done
+        total.total += goal.progress.total
+        total.overdue += goal.progress.overdue
+    return total
+
+
+@dataclass
+class TimelineEntry:
+    """A progress update as people read it: names, labels and dates instead of ids and codes."""
+
+    update: ProgressUpdate
+    old: str
+    new: str
+
+
+def _shown(field, value, people):
+    if not value:
+        return ""
+    if field in (ChangedField.STATUS, ChangedField.CREATED):
+        return str(ActionStatus(value).label) if value in ActionStatus.values else value
+    if field == ChangedField.OWNER:
+        person = people.get(int(value)) if value.isdigit() else None
+        return str(person) if person else gettext("someone no longer in the portal")
+    if field == ChangedField.DUE_ON:
+        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+    return value
+
+
+def timeline(updates):
+    """The given progress updates (who and which item read with them) as TimelineEntry:
+    one more query for the people named as owners."""
+    updates = list(updates.select_related("by", "action_item"))
+    ids = {
+        int(value)
+        for update in updates
+        if update.field == ChangedField.OWNER
+        for value in (update.old_value, update.new_value)
+        if value.isdigit()
+    }
+    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    return [
+        TimelineEntry(
+            update,
+            _shown(update.field, update.old_value, people),
+            _shown(update.field, update.new_value, people),
+        )
+        for update in updates
+    ]
+
+
+def action_items_to_export(workplan):
+    """The workplan's action items in the workplan's order, with their goal and owner."""
+    return (
+        ActionItem.objects.filter(goal__workplan=workplan)
+        .select_related("goal", "owner")
+        .order_by("goal__position", "goal__pk", "due_on", "pk")
+    )
 
 
 # Workplans: review, comments, sharing, snapshot ---------------------------------------------
