@@ -201,7 +201,17 @@ class Fill:
     insider: str = "staff"  # who reaches it: proves the filled URL names a real object
 
     def values(self, objects):
-        return {argument: objects[name].pk for argument, name in self.kwargs.items()}
+        return {
+            argument: name.value if isinstance(name, Literal) else objects[name].pk
+            for argument, name in self.kwargs.items()
+        }
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A URL argument that names no object (a self-assessment's phase): the same for all."""
+
+    value: str
 
 
 def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwargs):
@@ -211,6 +221,8 @@ def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwa
 COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
 RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
+ASSESSMENT = {"version": "1", "action": "draft"}
+DIMENSION = {"name": "Walked", **{f"level_{n}": f"Level {n}" for n in (1, 2, 3, 4)}}
 GOAL = {"title": "Walked goal", "focus_area": "data", "version": "1"}
 ACTION = {"title": "Walked action", "status": "in_progress", "version": "1"}
 
@@ -270,6 +282,15 @@ OBJECT_PAGES = {
         pk="action_item", data={"status": "done", "version": "1"}, team_only=True
     ),
     "workplans:timeline": fill(pk="team", team_only=True),
+    "workplans:assessment": fill(
+        pk="team", phase=Literal("start"), data=ASSESSMENT, team_only=True
+    ),
+    "workplans:assessment_reopen": fill(pk="team", phase=Literal("start"), team_only=True),
+    "workplans:assessment_compare": fill(pk="team", team_only=True),
+    "workplans:rubric_edit": fill(pk="program", data={"title": "Walked rubric"}),
+    "workplans:rubric_dimension_add": fill(pk="program", data=DIMENSION),
+    "workplans:rubric_dimension_edit": fill(pk="dimension", data=DIMENSION),
+    "workplans:rubric_dimension_delete": fill(pk="dimension"),
     "workplans:action_items_csv": fill(pk="team", team_only=True),
 }
 

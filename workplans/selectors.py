@@ -12,20 +12,25 @@ Who sees what (DOMAIN.md, "Privacy"):
 from dataclasses import dataclass
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrolment, Membership, Seat, TakingPart
 from cohorts.rules import is_alliance_staff
+from cohorts.selectors import programs_for
 from workplans.choices import ActionStatus, ChangedField
 from workplans.models import (
     ActionItem,
     Comment,
+    Dimension,
     Goal,
     ProgressUpdate,
+    Rating,
+    Rubric,
     SelfAssessment,
     SupportRequest,
     Workplan,
@@ -125,6 +130,117 @@ def get_assessment_team_for(user, pk):
 
 def assessments_for(user):
     return SelfAssessment.objects.filter(enrolment__in=assessment_teams_for(user).values("pk"))
+
+
+# Self-assessments and rubrics: what their pages read ----------------------------------------
+
+# The end-of-cohort self-assessment opens a month before the cohort's last day (or as soon as
+# staff mark the cohort completed); the start one is open any time.
+END_OPENS_BEFORE = relativedelta(months=1)
+
+
+def end_phase_opens_on(cohort):
+    return cohort.ends_on - END_OPENS_BEFORE
+
+
+def phase_is_open(cohort, phase, today=None):
+    if phase == SelfAssessment.Phase.START or cohort.status == Cohort.Status.COMPLETED:
+        return True
+    return (today or timezone.localdate()) >= end_phase_opens_on(cohort)
+
+
+def rubric_of(program):
+    """The program's rubric with its dimensions in order, or None when it has none yet."""
+    return (
+        Rubric.objects.filter(program=program)
+        .prefetch_related(Prefetch("dimensions", Dimension.objects.order_by("position", "pk")))
+        .first()
+    )
+
+
+def rubric_dimensions_for(user):
+    """Dimensions of the rubrics of the programs the person may see."""
+    return Dimension.objects.filter(
+        rubric__program__in=programs_for(user).values("pk")
+    ).select_related("rubric__program")
+
+
+def get_rubric_dimension_for(user, pk):
+    return get_object_or_404(rubric_dimensions_for(user), pk=pk)
+
+
+def answered_dimensions(rubric):
+    """{dimension id: how many self-assessments answered it} for the rubric's dimensions."""
+    return dict(
+        Rating.objects.filter(dimension__rubric=rubric)
+        .values_list("dimension")
+        .annotate(count=Count("pk"))
+    )
+
+
+def assessment_of(enrolment, phase):
+    """The team's saved self-assessment for the phase (its ratings read with it), or None:
+    it is created by the first save, not by looking."""
+    return (
+        SelfAssessment.objects.filter(enrolment=enrolment, phase=phase)
+        .select_related("submitted_by", "reopened_by")
+        .prefetch_related("ratings")
+        .first()
+    )
+
+
+@dataclass
+class ComparedDimension:
+    dimension: Dimension
+    start: int | None
+    end: int | None
+
+    @property
+    def change(self):
+        """End minus start; None when either phase has no level for this dimension."""
+        if self.start is None or self.end is None:
+            return None
+        return self.end - self.start
+
+
+@dataclass
+class Comparison:
+    """Start and end side by side, per dimension of the program's rubric. Only submitted
+    self-assessments count: a draft may still change."""
+
+    rows: list
+    start: SelfAssessment | None
+    end: SelfAssessment | None
+
+    @property
+    def average_change(self):
+        changes = [row.change for row in self.rows if row.change is not None]
+        return sum(changes) / len(changes) if changes else None
+
+
+def assessment_comparison(enrolment):
+    rubric = rubric_of(enrolment.cohort.program)
+    assessments = {
+        assessment.phase: assessment
+        for assessment in SelfAssessment.objects.filter(enrolment=enrolment).prefetch_related(
+            "ratings"
+        )
+    }
+    levels = {
+        phase: {rating.dimension_id: rating.level for rating in assessment.ratings.all()}
+        for phase, assessment in assessments.items()
+        if assessment.is_submitted
+    }
+    rows = [
+        ComparedDimension(
+            dimension,
+            levels.get(SelfAssessment.Phase.START, {}).get(dimension.pk),
+            levels.get(SelfAssessment.Phase.END, {}).get(dimension.pk),
+        )
+        for dimension in (rubric.dimensions.all() if rubric else [])
+    ]
+    phases = SelfAssessment.Phase
+    return Comparison(rows, assessments.get(phases.START), assessments.get(phases.END))
 
 
 # Support requests ----------------------------------------------------------------------------

@@ -1,12 +1,39 @@
 from django.urls import path
 
-from workplans.views import review
+from workplans.views import assessments, review
 from workplans.views import workplan as workplan_views
 
 app_name = "workplans"
 
 urlpatterns = [
     # Self-assessments and rubrics
+    path(
+        "teams/<int:pk>/self-assessment/compare/",
+        assessments.assessment_compare,
+        name="assessment_compare",
+    ),
+    path("teams/<int:pk>/self-assessment/<str:phase>/", assessments.assessment, name="assessment"),
+    path(
+        "teams/<int:pk>/self-assessment/<str:phase>/reopen/",
+        assessments.assessment_reopen,
+        name="assessment_reopen",
+    ),
+    path("programs/<int:pk>/rubric/", assessments.rubric_edit, name="rubric_edit"),
+    path(
+        "programs/<int:pk>/rubric/dimensions/new/",
+        assessments.rubric_dimension_add,
+        name="rubric_dimension_add",
+    ),
+    path(
+        "rubrics/dimensions/<int:pk>/",
+        assessments.rubric_dimension_edit,
+        name="rubric_dimension_edit",
+    ),
+    path(
+        "rubrics/dimensions/<int:pk>/delete/",
+        assessments.rubric_dimension_delete,
+        name="rubric_dimension_delete",
+    ),
     # Workplans: goals, action items, progress
     path("teams/<int:pk>/workplan/", workplan_views.workplan, name="workplan"),
     path("teams/<int:pk>/workplan/goals/new/", workplan_views.goal_create, name="goal_create"),
