@@ -269,8 +269,11 @@ def notify(*, kind, about, people, slot, payload=None, cohort=None):
 
     `kind` is a registered kind's code; `about` the object it happened to (its kind's
     templates, re-check and link read it); `slot` names this event among the object's events
-    (e.g. "comment-42", "status-7"): telling of the same event twice sends it once. A person
-    without an address is skipped; muting and closed accounts are settled at send time.
+    (e.g. "comment-42", "status-7"; at most 40 characters): a person already told of that
+    event, either way, is not told again, so a new event needs a new slot. A person without
+    an address is skipped; muting and closed accounts are settled at send time. `payload`
+    (JSON) reaches the kind's templates and re-check as `row.payload`; `cohort` files the
+    message under a cohort in the Outbox (a facilitator's view).
 
     As it happens: one ledger row per person, due now, dispatched once the change commits.
     Daily digest: the event is recorded (DigestItem) and the person's digest for the next
@@ -278,10 +281,11 @@ def notify(*, kind, about, people, slot, payload=None, cohort=None):
     slot = that local date), so it can't be planned or sent twice.
     """
     code = kinds.get(kind).code  # an unknown kind fails here, inside the caller's change
-    people = sorted(
-        {person.pk: person for person in people if person.email}.values(),
-        key=lambda person: person.pk,
-    )  # one lock order for every caller
+    content_type = ContentType.objects.get_for_model(about)
+    people = {person.pk: person for person in people if person.email}
+    for pk in _told(code, content_type, about, slot, people.values()):
+        del people[pk]
+    people = sorted(people.values(), key=lambda person: person.pk)  # one lock order
     if not people:
         return
     digested = digest_takers(code, people)
@@ -299,7 +303,6 @@ def notify(*, kind, about, people, slot, payload=None, cohort=None):
         dispatch_soon()
     in_digest = [person for person in people if person.pk in digested]
     if in_digest:
-        content_type = ContentType.objects.get_for_model(about)
         DigestItem.objects.bulk_create(
             [
                 DigestItem(
@@ -314,10 +317,31 @@ def notify(*, kind, about, people, slot, payload=None, cohort=None):
                 )
                 for person in in_digest
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=True,  # a concurrent telling of the same event
         )
         for person in in_digest:
             plan_digest(person, now)
+
+
+def _told(kind, content_type, about, slot, people):
+    """The ids of those of `people` already told of this event, either way: a ledger row
+    (planned, sent or cancelled) or a digest item for it. Two reads on unique indexes."""
+    by_email = {person.email.lower(): person.pk for person in people}
+    rows = Notification.objects.filter(
+        content_type=content_type,
+        object_id=about.pk,
+        kind=kind,
+        to_email__in=by_email,
+        slot=slot,
+    ).values_list("to_email", flat=True)
+    items = DigestItem.objects.filter(
+        recipient__in=by_email.values(),
+        kind=kind,
+        content_type=content_type,
+        object_id=about.pk,
+        slot=slot,
+    ).values_list("recipient_id", flat=True)
+    return {by_email[email] for email in rows} | set(items)
 
 
 def digest_takers(kind, people):

@@ -126,6 +126,24 @@ def test_an_event_before_eight_goes_in_that_mornings_digest_one_after_in_the_nex
     assert "Event 2" in second[0].body and "Event 1" not in second[0].body
 
 
+def test_after_a_zone_change_the_next_event_moves_that_days_digest_to_eight_in_the_new_zone():
+    cohort = CohortFactory()
+    person = person_in("America/Phoenix")
+    three_events(cohort, person, [utc(2026, 10, 7, 16)])  # due 8:00 Phoenix: 15:00 UTC
+    person.time_zone = "Pacific/Honolulu"
+    person.save()
+    assert digests(person).get().due_at == utc(2026, 10, 8, 15)  # planned: it keeps its time
+
+    with time_machine.travel(utc(2026, 10, 8, 10), tick=False):  # midnight in Honolulu
+        note(cohort, [person], "Event after the move")
+
+    row = digests(person).get()
+    assert (row.slot, row.due_at) == ("2026-10-08", utc(2026, 10, 8, 18))
+    assert sent_at(utc(2026, 10, 8, 15)) == []
+    [message] = sent_at(utc(2026, 10, 8, 18))
+    assert "Event 1" in message.body and "Event after the move" in message.body
+
+
 def test_no_email_on_a_quiet_day():
     cohort = CohortFactory()
     person = person_in("America/Phoenix")
@@ -233,6 +251,20 @@ def test_the_same_event_told_twice_is_listed_once():
 
     sent = sent_at(utc(2026, 10, 8, 15))
     assert sent[0].body.count("Cohort North: Once") == 1
+
+
+def test_an_event_told_again_after_its_email_went_is_not_sent_again():
+    cohort = CohortFactory(name="Cohort North")
+    person = UserFactory(time_zone="America/Phoenix")
+    with time_machine.travel(utc(2026, 10, 7, 16), tick=False):
+        note(cohort, [person], "Once", slot="event-1")
+    assert len(sent_at(utc(2026, 10, 7, 16, 1))) == 1
+
+    with time_machine.travel(utc(2026, 10, 7, 17), tick=False):
+        KindPreference.objects.create(person=person, kind=NOTED, delivery=DIGEST)
+        note(cohort, [person], "Once", slot="event-1")
+    assert sent_at(utc(2026, 10, 7, 17, 1)) == []
+    assert not DigestItem.objects.exists() and not digests(person).exists()
 
 
 def test_the_digest_is_grouped_by_kind_with_links_in_the_persons_language_and_zone():
