@@ -2,27 +2,59 @@
 person asking through the apps' own selectors."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
     Count,
+    Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Invitation
 from cohorts import selectors as cohort_selectors
-from cohorts.choices import CohortStatus
-from cohorts.models import Cohort, Enrolment
+from cohorts.choices import CohortStatus, FocusArea
+from cohorts.models import Cohort, Enrolment, Seat, TakingPart
 from notifications.models import Notification
 from sessions_app.models import LearningSession
 from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team, upcoming_for
+from workplans.choices import (
+    ActionStatus,
+    AssessmentStatus,
+    ChangedField,
+    Phase,
+    SupportStatus,
+    SupportStep,
+    WorkplanStatus,
+)
+from workplans.models import (
+    ActionItem,
+    Comment,
+    ProgressUpdate,
+    SelfAssessment,
+    SupportEvent,
+    SupportRequest,
+    TeamVisit,
+    Workplan,
+)
+from workplans.selectors import assessment_teams_for, workplan_of
 
 with_team_count = Count("enrolments", distinct=True)
 RUNNING = [CohortStatus.PLANNED, CohortStatus.ACTIVE]
@@ -171,3 +203,283 @@ def cohort_page(user, pk):
     if user.has_perm("sessions_app.mark_attendance", cohort):
         page["held"], page["attendance"] = attendance_by_team([cohort.pk], teams)[cohort.pk]
     return page
+
+
+# A team's home page ---------------------------------------------------------------------------
+
+# The end-of-cohort self-assessment is due from this long before the cohort ends.
+END_ASSESSMENT_OPENS = timedelta(weeks=4)
+MY_ITEMS_SHOWN = 10
+NEWS_SHOWN = 30
+
+
+@dataclass
+class Assessment:
+    """The self-assessment a team should turn to now: its phase and where it stands."""
+
+    phase: str
+    label: str
+    state: str  # "not_started", "draft" or "submitted"
+    end_opens_on: date | None = None  # the start one is submitted and the end one not due yet
+
+
+@dataclass
+class News:
+    """Something that arrived on the team's home page since the person last looked."""
+
+    kind: str  # "comment", "status" or "support"
+    when: datetime
+    who: str
+    about: str
+    text: str
+    item_pk: int | None = None
+    goal_pk: int | None = None
+    request_pk: int | None = None
+    old: str = ""
+    new: str = ""
+
+    @property
+    def anchor(self):
+        """Where on the workplan page a comment on a goal (not on an action item) is."""
+        return f"#goal-{self.goal_pk}" if self.goal_pk and not self.item_pk else ""
+
+
+def _count(rows):
+    """How many of `rows` there are, as a subquery (rows are filtered on an OuterRef)."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _phase_status(phase):
+    return Subquery(
+        SelfAssessment.objects.filter(enrolment=OuterRef("pk"), phase=phase).values("status")[:1]
+    )
+
+
+def team_home(user, pk):
+    """Everything a team's home page shows, for someone who may see it (404 otherwise): the
+    team's own people, the cohort's facilitators and staff — those who see its
+    self-assessments (workplans.selectors.assessment_teams_for), which this page shows.
+    Another team and the planning partners don't.
+
+    The team, its workplan, its progress, its self-assessments' states and when the person
+    last looked are one query; then the next session, the person's open action items (team
+    members only), the open support requests and, from the second visit on, what arrived
+    since the last (one query for comments, status changes and support answers together)."""
+    today = timezone.localdate()
+    items = ActionItem.objects.filter(goal__workplan__enrolment=OuterRef("pk"))
+    open_items = items.exclude(status=ActionStatus.DONE)
+    enrolment = get_object_or_404(
+        assessment_teams_for(user)
+        .select_related("workplan")
+        .annotate(
+            actions_total=_count(items),
+            actions_done=_count(items.filter(status=ActionStatus.DONE)),
+            actions_overdue=_count(open_items.filter(due_on__lt=today)),
+            start_status=_phase_status(Phase.START),
+            end_status=_phase_status(Phase.END),
+            on_the_team=Exists(Seat.objects.held_by(user).filter(enrolment=OuterRef("pk"))),
+            last_seen=Subquery(
+                TeamVisit.objects.filter(person=user, enrolment=OuterRef("pk")).values("seen_at")
+            ),
+        ),
+        pk=pk,
+    )
+    workplan = workplan_of(enrolment)
+    page = {
+        "enrolment": enrolment,
+        "cohort": enrolment.cohort,
+        "workplan": workplan,
+        "next_session": next_session(enrolment.cohort_id),
+        "assessment": assessment_to_take(enrolment, today),
+        "support_requests": open_support_requests(enrolment),
+    }
+    if enrolment.on_the_team:
+        page["my_items"], page["more_items"] = my_open_items(user, enrolment, today)
+    if enrolment.last_seen is not None and workplan.pk is not None:
+        page["news"], page["more_news"] = news_since(enrolment, workplan, user, enrolment.last_seen)
+    return page
+
+
+def next_session(cohort_id):
+    """The cohort's next scheduled session (one under way counts for three hours)."""
+    return (
+        LearningSession.objects.filter(
+            cohort_id=cohort_id,
+            status=LearningSession.Status.SCHEDULED,
+            starts_at__gte=timezone.now() - timedelta(hours=3),
+        )
+        .order_by("starts_at", "number")
+        .first()
+    )
+
+
+def assessment_to_take(enrolment, today):
+    """The start self-assessment until it is submitted; then the end one, once it is due (in
+    the cohort's last four weeks, or after it ended)."""
+    start = enrolment.start_status or "not_started"
+    cohort = enrolment.cohort
+    end_opens_on = cohort.ends_on - END_ASSESSMENT_OPENS
+    if start != AssessmentStatus.SUBMITTED:
+        return Assessment(Phase.START, Phase.START.label, start)
+    end_due = cohort.status == CohortStatus.COMPLETED or today >= end_opens_on
+    if not end_due:
+        return Assessment(Phase.START, Phase.START.label, start, end_opens_on=end_opens_on)
+    return Assessment(Phase.END, Phase.END.label, enrolment.end_status or "not_started")
+
+
+def my_open_items(user, enrolment, today):
+    """The person's action items on this team that are not done, overdue first, then by due
+    date (none last); and whether there are more than are shown (one more is read)."""
+    items = list(
+        ActionItem.objects.filter(goal__workplan__enrolment=enrolment, owner=user)
+        .exclude(status=ActionStatus.DONE)
+        .annotate(
+            overdue=Case(
+                When(due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("goal")
+        .order_by(F("overdue").desc(), F("due_on").asc(nulls_last=True), "pk")[: MY_ITEMS_SHOWN + 1]
+    )
+    return items[:MY_ITEMS_SHOWN], len(items) > MY_ITEMS_SHOWN
+
+
+def open_support_requests(enrolment):
+    """The team's requests not yet closed, the longest waiting first."""
+    return list(
+        SupportRequest.objects.filter(enrolment=enrolment)
+        .exclude(status=SupportStatus.CLOSED)
+        .select_related("partner", "assignee")
+        .order_by("created_at", "pk")
+    )
+
+
+def news_since(enrolment, workplan, person, since):
+    """What others did since `since`: comments on the workplan, changes of an action item's
+    status, and the steps of a support request taken by someone not on the team (a partner's
+    answer, staff assigning it). The newest first, in one query (a UNION of the three); and
+    whether more arrived than are shown."""
+    # Typed, or PostgreSQL reads a column that is NULL in the first two queries as text.
+    no_id = Cast(Value(None), BigIntegerField())
+    blank = Value("", output_field=CharField())
+    comments = (
+        Comment.objects.filter(workplan=workplan, created_at__gt=since)
+        .exclude(author=person)
+        .values(
+            kind=Value("comment", output_field=CharField()),
+            when=F("created_at"),
+            who=F("author__full_name"),
+            about=Coalesce(F("action_item__title"), F("goal__title")),
+            text=Cast("body", CharField()),
+            item_pk=F("action_item_id"),
+            goal_pk=F("goal_id"),
+            request_pk=no_id,
+            old=blank,
+            new=blank,
+        )
+    )
+    changes = (
+        ProgressUpdate.objects.filter(workplan=workplan, at__gt=since, field=ChangedField.STATUS)
+        .exclude(by=person)
+        .values(
+            kind=Value("status", output_field=CharField()),
+            when=F("at"),
+            who=F("by__full_name"),
+            about=F("action_item__title"),
+            text=Cast("note", CharField()),
+            item_pk=F("action_item_id"),
+            goal_pk=no_id,
+            request_pk=no_id,
+            old=F("old_value"),
+            new=F("new_value"),
+        )
+    )
+    team = Seat.objects.filter(enrolment=enrolment).values("person")
+    answers = (
+        SupportEvent.objects.filter(request__enrolment=enrolment, at__gt=since)
+        .exclude(by__in=team)
+        .exclude(by=person)
+        .values(
+            kind=Value("support", output_field=CharField()),
+            when=F("at"),
+            who=F("by__full_name"),
+            about=F("request__focus_area"),
+            text=Cast("note", CharField()),
+            item_pk=no_id,
+            goal_pk=no_id,
+            request_pk=F("request_id"),
+            old=blank,
+            new=F("step"),
+        )
+    )
+    rows = comments.union(changes, answers, all=True).order_by("-when")[: NEWS_SHOWN + 1]
+    statuses, focus_areas, steps = (
+        dict(choices.choices) for choices in (ActionStatus, FocusArea, SupportStep)
+    )
+    news = [News(**row) for row in rows]
+    for item in news:
+        item.who = item.who or _("Someone")
+        if item.kind == "status":
+            item.old = statuses.get(item.old, item.old)
+            item.new = statuses.get(item.new, item.new)
+        elif item.kind == "support":
+            item.about = focus_areas.get(item.about, item.about)
+            item.new = steps.get(item.new, item.new)
+    return news[:NEWS_SHOWN], len(news) > NEWS_SHOWN
+
+
+# A facilitator's review queue -----------------------------------------------------------------
+
+QUEUE_SHOWN = 50
+
+
+def queue_cohorts(user, roles):
+    """The cohorts whose work the person reviews: those they facilitate; for staff, every
+    planned and active cohort as well."""
+    led = Cohort.objects.taking_part(user, (TakingPart.FACILITATOR,)).values("pk")
+    if roles.staff:
+        return Cohort.objects.filter(Q(pk__in=led) | Q(status__in=RUNNING)).values("pk")
+    return led
+
+
+def _oldest(rows, *order):
+    """The oldest `QUEUE_SHOWN` rows, each carrying how many there are in all (`waiting`, a
+    window over the whole list, so the count costs no query of its own)."""
+    return list(rows.annotate(waiting=Window(Count("pk"))).order_by(*order, "pk")[:QUEUE_SHOWN])
+
+
+def review_queue(user, roles):
+    """What waits on the person across the cohorts they review, oldest first: workplans
+    submitted for review, action items blocked (by their last change), and support requests
+    not yet taken up (waiting to be assigned, or assigned and not yet accepted). Three
+    queries, however many cohorts and rows."""
+    cohorts = queue_cohorts(user, roles)
+    team = ("enrolment__organisation", "enrolment__cohort")
+    workplans = _oldest(
+        Workplan.objects.filter(
+            status=WorkplanStatus.SUBMITTED, enrolment__cohort__in=cohorts
+        ).select_related(*team, "submitted_by"),
+        F("submitted_at").asc(nulls_first=True),
+    )
+    blocked = _oldest(
+        ActionItem.objects.filter(
+            status=ActionStatus.BLOCKED, goal__workplan__enrolment__cohort__in=cohorts
+        ).select_related("owner", *(f"goal__workplan__{path}" for path in team)),
+        "updated_at",
+    )
+    support = _oldest(
+        SupportRequest.objects.filter(
+            status__in=[SupportStatus.OPEN, SupportStatus.ASSIGNED], enrolment__cohort__in=cohorts
+        ).select_related(*team, "partner", "assignee"),
+        "created_at",
+    )
+    return {
+        "workplans": workplans,
+        "blocked": blocked,
+        "support": support,
+        "total": sum(rows[0].waiting for rows in (workplans, blocked, support) if rows),
+        "shown": QUEUE_SHOWN,
+    }

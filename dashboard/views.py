@@ -1,4 +1,5 @@
-"""Pages that gather from several apps: home, the cohort page, a partner's teams, the profile."""
+"""Pages that gather from several apps: home, the cohort page, a partner's teams, the profile,
+a team's home page and the facilitator's review queue."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from dashboard import selectors
 from notifications import kinds
 from notifications.selectors import my_notifications
 from sessions_app.services import feed_for
+from workplans.services.visits import record_visit
 
 
 def home(request):
@@ -26,6 +28,22 @@ def partner_teams(request):
     if not request.roles.partner:
         raise PermissionDenied
     return render(request, "dashboard/partner_teams.html", selectors.partner_page(request.user))
+
+
+def team_home(request, pk):
+    """A team's home page. It reads when the person last looked (the news is what arrived
+    since), then records this visit."""
+    page = selectors.team_home(request.user, pk)
+    record_visit(request.user, page["enrolment"])
+    return render(request, "dashboard/team_home.html", page)
+
+
+def review_queue(request):
+    if not (request.roles.staff or request.roles.facilitator):
+        raise PermissionDenied
+    return render(
+        request, "dashboard/review_queue.html", selectors.review_queue(request.user, request.roles)
+    )
 
 
 def profile(request):
