@@ -319,8 +319,7 @@ def notify(*, kind, about, people, slot, payload=None, cohort=None):
             ],
             ignore_conflicts=True,  # a concurrent telling of the same event
         )
-        for person in in_digest:
-            plan_digest(person, now)
+        plan_digests(in_digest, now)
 
 
 def _told(kind, content_type, about, slot, people):
@@ -365,27 +364,45 @@ def next_digest_at(person, after):
     return datetime(day.year, day.month, day.day, DIGEST_HOUR, tzinfo=zone)
 
 
-def plan_digest(person, now):
-    """Plan the person's digest for the next 8:00 after `now` (their zone): one row per day.
+def plan_digests(people, now):
+    """Plan each person's digest for the next 8:00 after `now` in their zone: one row per
+    person per day (about the person, slot = that local date).
 
-    The row of that day is read under lock. One already going, gone or failed (its items
-    are settled: it listed what had happened when it was prepared) can't take a new item:
-    the next day's digest does. A waiting one is left as planned, or moved to 8:00 in the
-    person's zone if that zone changed since.
+    Their digest rows from that day on are read under lock, in one query. A day's row that
+    is going, gone or failed (it listed what had happened when it was prepared) can't take
+    a new item: the next day's digest does. A waiting one due at the right moment is left
+    alone, so every event after a person's first of the day costs only that read; one due
+    at another moment (the person's zone changed) moves to 8:00 in their zone now.
     """
-    due = next_digest_at(person, now)
-    rows = rows_about(person, DAILY_DIGEST).filter(to_email=person.email.lower())
-    while True:
-        slot = due.date().isoformat()
-        row = rows.select_for_update().filter(slot=slot).first()
-        if row is None or row.state in (State.SCHEDULED, State.CANCELLED):
-            break
-        due = next_digest_at(person, due)
-    plan_many(
-        kind=DAILY_DIGEST,
-        about=person,
-        messages=[Message(person.email, slot, due.astimezone(UTC), person)],
-    )
+    due = {person.pk: next_digest_at(person, now) for person in people}
+    rows = {
+        (row.object_id, row.to_email, row.slot): row
+        for row in Notification.objects.select_for_update()
+        .filter(
+            content_type=ContentType.objects.get_for_model(people[0]),
+            object_id__in=due,
+            kind=DAILY_DIGEST,
+            to_email__in={person.email.lower() for person in people},
+            slot__gte=min(moment.date() for moment in due.values()).isoformat(),
+        )
+        .order_by("pk")
+    }
+    for person in people:
+        moment = due[person.pk]
+        while True:
+            row = rows.get((person.pk, person.email.lower(), moment.date().isoformat()))
+            if row is None or row.state in (State.SCHEDULED, State.CANCELLED):
+                break
+            moment = next_digest_at(person, moment)
+        if row is not None and row.state == State.SCHEDULED and row.due_at == moment:
+            continue
+        plan_many(
+            kind=DAILY_DIGEST,
+            about=person,
+            messages=[
+                Message(person.email, moment.date().isoformat(), moment.astimezone(UTC), person)
+            ],
+        )
 
 
 def dispatch_soon():

@@ -291,3 +291,17 @@ def test_the_outbox_shows_a_digest_as_the_daily_digest_for_its_person():
 
     assert "Daily digest for Ana Ruiz" in page.content.decode()
     assert [row.about_label for row in page.context["page"]] == ["Daily digest for Ana Ruiz"]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_telling_many_people_takes_a_fixed_number_of_queries(count, django_assert_max_num_queries):
+    cohort = CohortFactory()
+    at_once = [UserFactory() for _ in range(count)]
+    in_digest = [person_in("America/Phoenix") for _ in range(count)]
+    with time_machine.travel(utc(2026, 10, 7, 16), tick=False):
+        note(cohort, in_digest, "First")  # plans each digest: a few queries per person
+        # Who was told of it already (ledger, items), who chose the digest, the as-it-happens
+        # rows (their existing ones, insert, queue), the digest items, the digests of the day
+        # (one locked read: all planned already).
+        with django_assert_max_num_queries(8):
+            note(cohort, [*at_once, *in_digest], "Second")
