@@ -54,7 +54,8 @@ def fill(due, history):
                    "{}", at, at, "scheduled", 0, 0, "", "", at, at, None)  # fmt: skip
 
     started = time.perf_counter()
-    sql(f"TRUNCATE {TABLE}, {QUEUE} RESTART IDENTITY")
+    # CASCADE: and whatever points at ledger rows (a digest's items), empty in this database.
+    sql(f"TRUNCATE {TABLE}, {QUEUE} RESTART IDENTITY CASCADE")
     db.copy_rows(Notification, FIELDS, rows())
     db.enqueue_scheduled()
     sql(f"VACUUM ANALYZE {TABLE}")

@@ -4,7 +4,12 @@ and the demo seed, for the same pages at demo size.
 National size (the aim is every state): 50 state organisations and a few planning
 partners; 60 cohorts of the two programs the data migration creates, spread over six
 years; 1,000 teams of three (3,000 people, one executive director per team); facilitators
-and partners on every cohort; 540 sessions; 20,000 attendance rows; 100,000 ledger rows.
+and partners on every cohort; 540 sessions; 20,000 attendance rows; 100,000 ledger rows;
+and each started team's working space: a workplan of four goals, 50,000 action items in
+every status (some overdue, some blocked), their timeline of progress updates, the
+facilitators' comments, self-assessments against the program's rubric (start, and end for
+completed cohorts), support requests at every step, the snapshot of each completed
+cohort's workplans, and each person's last visit to their team's home page.
 Rows are written directly (bulk_create, COPY): the database's constraints hold, the
 services' rules (a cohort's most organisations, say) are not asked.
 
@@ -44,6 +49,10 @@ class Size:
     sessions: int = 540
     attendance: int = 20_000
     ledger: int = 100_000
+    goals_per_team: int = 4
+    action_items: int = 50_000
+    comments_per_team: int = 8
+    support_requests: int = 600
 
     @property
     def people(self):
@@ -63,6 +72,8 @@ SMOKE = Size(
     sessions=27,
     attendance=150,
     ledger=1_000,
+    action_items=270,
+    support_requests=8,
 )
 
 
@@ -167,6 +178,7 @@ def _cohorts(size, builder, programs, facilitators, partners):
                 starts_on=starts_on,
                 ends_on=ends_on,
                 status=status,
+                shares_workplans=index % 3 == 0,
             )
         )
     cohorts = Cohort.objects.bulk_create(cohorts)
@@ -302,6 +314,393 @@ def _ledger(size, now, sessions, recipients):
     db.enqueue_scheduled()
 
 
+def _spread(start, end, share):
+    """The moment `share` (0–1) of the way from `start` to `end`."""
+    return start + (end - start) * share
+
+
+class WorkingSpaces:
+    """Every team's working space, written with bulk inserts (COPY for the timeline and the
+    comments): statuses, due dates and owners follow the cohort's dates and the day the
+    data is made, so a running cohort has overdue, blocked and done items side by side."""
+
+    def __init__(self, size, now, cohorts, teams, facilitators, partner_people):
+        self.size, self.now, self.today = size, now, now.date()
+        self.cohorts, self.teams = cohorts, teams
+        self.facilitators, self.partner_people = facilitators, partner_people
+        self.started = [c for c in cohorts if c.starts_on <= self.today]
+
+    def write(self):
+        workplans = self.workplans()
+        goals = self.goals(workplans)
+        items = self.action_items(goals)
+        self.timeline(items)
+        self.comments(goals, items)
+        self.assessments()
+        self.support_requests(goals)
+        self.snapshots(goals, items)
+        self.visits()
+
+    def _begun(self, cohort):
+        """When the team wrote its workplan: two weeks into the cohort (or now)."""
+        return min(
+            self.now, datetime.combine(cohort.starts_on, time(15), tzinfo=UTC) + timedelta(days=14)
+        )
+
+    def workplans(self):
+        from cohorts.choices import CohortStatus
+        from workplans.models import Workplan
+
+        Status = Workplan.Status
+        plans = []
+        for cohort in self.cohorts:
+            begun = self._begun(cohort)
+            reviewer = self.facilitators[cohort.pk][0]
+            for index, enrolment in enumerate(self.teams[cohort.pk]):
+                plan = Workplan(
+                    enrolment=enrolment,
+                    shared=cohort.shares_workplans and index % 2 == 0,
+                    created_at=begun,
+                    updated_at=begun,
+                )
+                if cohort.status == CohortStatus.COMPLETED or (
+                    cohort.status == CohortStatus.ACTIVE and index % 3 == 0
+                ):
+                    plan.status = Status.REVIEWED
+                    plan.submitted_at, plan.submitted_by = begun, enrolment.people[0]
+                    plan.reviewed_at = min(self.now, begun + timedelta(days=5))
+                    plan.reviewed_by_id = reviewer
+                elif cohort.status == CohortStatus.ACTIVE and index % 3 == 1:
+                    plan.status = Status.SUBMITTED
+                    plan.submitted_at, plan.submitted_by = begun, enrolment.people[0]
+                plan.cohort = cohort
+                plans.append(plan)
+        return Workplan.objects.bulk_create(plans, batch_size=2000)
+
+    def goals(self, workplans):
+        from demo.workplans import GOALS
+        from workplans.models import Goal
+
+        goals = []
+        for index, plan in enumerate(workplans):
+            cohort = plan.cohort
+            for position in range(self.size.goals_per_team):
+                title, description, focus, _items = GOALS[(index + position) % len(GOALS)]
+                goal = Goal(
+                    workplan=plan,
+                    position=position,
+                    title=title,
+                    description=description,
+                    focus_area=focus,
+                    target_date=cohort.ends_on,
+                    created_by=plan.enrolment.people[0],
+                    created_at=plan.created_at,
+                    updated_at=plan.created_at,
+                )
+                goal.template, goal.team_index = GOALS[(index + position) % len(GOALS)], index
+                goals.append(goal)
+        return Goal.objects.bulk_create(goals, batch_size=5000)
+
+    def _status(self, cohort, due_on, n):
+        """A status for the item: none begun in a planned cohort; in a started one, most of
+        what was due is done, a few are overdue or blocked, and what is ahead is open."""
+        from cohorts.choices import CohortStatus
+        from workplans.choices import ActionStatus as S
+
+        if cohort.status == CohortStatus.PLANNED:
+            return S.NOT_STARTED
+        roll = (n * 7919) % 100
+        if due_on < self.today:
+            choices = [(70, S.DONE), (84, S.IN_PROGRESS), (92, S.BLOCKED), (100, S.NOT_STARTED)]
+        else:
+            choices = [(10, S.DONE), (45, S.IN_PROGRESS), (50, S.BLOCKED), (100, S.NOT_STARTED)]
+        return next(status for bound, status in choices if roll < bound)
+
+    def action_items(self, goals):
+        from demo.workplans import BLOCKED_REASONS
+        from workplans.choices import ActionStatus
+        from workplans.models import ActionItem
+
+        per_team = self.size.goals_per_team
+        items, n = [], 0
+        for goal in goals:
+            plan = goal.workplan
+            cohort, people = plan.cohort, plan.enrolment.people
+            team_items = _share(self.size.action_items, self.size.teams, goal.team_index)
+            count_here = _share(team_items, per_team, goal.position)
+            first_due = cohort.starts_on + timedelta(days=30)
+            last_due = cohort.ends_on + timedelta(days=30)
+            titles = goal.template[3]
+            for k in range(count_here):
+                n += 1
+                due_on = _spread(first_due, last_due, (k + 1) / (count_here + 1))
+                due_on = first_due + timedelta(days=(due_on - first_due).days)
+                status = self._status(cohort, due_on, n)
+                title = titles[k % len(titles)]
+                if k >= len(titles):
+                    title = f"{title} (part {k // len(titles) + 1})"
+                item = ActionItem(
+                    goal=goal,
+                    title=title,
+                    owner=None if n % 17 == 0 else people[n % len(people)],
+                    due_on=due_on,
+                    status=status,
+                    blocked_reason=(
+                        BLOCKED_REASONS[n % len(BLOCKED_REASONS)]
+                        if status == ActionStatus.BLOCKED
+                        else ""
+                    ),
+                    created_by=people[0],
+                    created_at=plan.created_at,
+                    updated_at=plan.created_at,
+                )
+                if status == ActionStatus.DONE:
+                    item.done_at = min(
+                        self.now, datetime.combine(due_on, time(18), tzinfo=UTC) - timedelta(days=2)
+                    )
+                    item.updated_at = max(item.done_at, plan.created_at)
+                items.append(item)
+        return ActionItem.objects.bulk_create(items, batch_size=5000)
+
+    def timeline(self, items):
+        """Each item's history: added, then started, then done or blocked (by its owner, or
+        the team's executive director), spread between its creation and now."""
+        from demo.workplans import NOTES
+        from workplans.choices import ActionStatus, ChangedField
+        from workplans.models import ProgressUpdate
+
+        S = ActionStatus
+
+        def rows():
+            for n, item in enumerate(items):
+                plan = item.goal.workplan
+                by = (item.owner or plan.enrolment.people[0]).pk
+                created = item.created_at
+                yield (plan.pk, item.pk, ChangedField.CREATED, "", "", "", by, created)
+                if item.status == S.NOT_STARTED:
+                    continue
+                end = item.done_at or self.now
+                started = _spread(created, end, 0.4)
+                yield (plan.pk, item.pk, ChangedField.STATUS, S.NOT_STARTED, S.IN_PROGRESS,
+                       NOTES[n % len(NOTES)] if n % 3 == 0 else "", by, started)  # fmt: skip
+                if item.status in (S.DONE, S.BLOCKED):
+                    note = item.blocked_reason or NOTES[(n + 2) % len(NOTES)]
+                    yield (plan.pk, item.pk, ChangedField.STATUS, S.IN_PROGRESS, item.status,
+                           note, by, _spread(created, end, 0.9))  # fmt: skip
+
+        db.copy_rows(
+            ProgressUpdate,
+            ["workplan", "action_item", "field", "old_value", "new_value", "note", "by", "at"],
+            rows(),
+        )
+
+    def comments(self, goals, items):
+        """The facilitators' comments on a started team's goals and items, a team reply
+        between them."""
+        from demo.workplans import FACILITATOR_COMMENTS, TEAM_REPLIES
+        from workplans.models import Comment
+
+        items_of = {}
+        for item in items:
+            items_of.setdefault(item.goal_id, []).append(item)
+        goals_of = {}
+        for goal in goals:
+            goals_of.setdefault(goal.workplan_id, []).append(goal)
+
+        def rows():
+            for plan_goals in goals_of.values():
+                plan = plan_goals[0].workplan
+                if plan.cohort.starts_on > self.today:
+                    continue
+                facilitator = self.facilitators[plan.cohort.pk][0]
+                for k in range(self.size.comments_per_team):
+                    goal = plan_goals[k % len(plan_goals)]
+                    about = items_of.get(goal.pk, [None])[
+                        k % max(1, len(items_of.get(goal.pk, [])))
+                    ]
+                    on_item = k % 2 == 1 and about is not None
+                    at = _spread(
+                        plan.created_at, self.now, (k + 1) / (self.size.comments_per_team + 1)
+                    )
+                    if k % 4 == 3:
+                        author, body = (
+                            plan.enrolment.people[1 % len(plan.enrolment.people)].pk,
+                            TEAM_REPLIES[k % len(TEAM_REPLIES)],
+                        )
+                    else:
+                        author, body = (
+                            facilitator,
+                            FACILITATOR_COMMENTS[k % len(FACILITATOR_COMMENTS)],
+                        )
+                    yield (plan.pk, None if on_item else goal.pk, about.pk if on_item else None,
+                           author, body, at)  # fmt: skip
+
+        db.copy_rows(
+            Comment, ["workplan", "goal", "action_item", "author", "body", "created_at"], rows()
+        )
+
+    def assessments(self):
+        """A submitted start self-assessment for every started team, and an end one, a level
+        or so higher, for every team of a completed cohort."""
+        from cohorts.choices import CohortStatus
+        from demo.workplans import RATING_NOTES
+        from workplans.models import Rating, Rubric, SelfAssessment
+
+        dimensions = {
+            rubric.program_id: list(rubric.dimensions.all())
+            for rubric in Rubric.objects.prefetch_related("dimensions")
+        }
+        Phase = SelfAssessment.Phase
+        assessments = []
+        for cohort in self.started:
+            if not dimensions.get(cohort.program_id):
+                continue
+            phases = [(Phase.START, cohort.starts_on + timedelta(days=7))]
+            if cohort.status == CohortStatus.COMPLETED:
+                phases.append((Phase.END, cohort.ends_on - timedelta(days=3)))
+            for enrolment in self.teams[cohort.pk]:
+                for phase, day in phases:
+                    at = min(self.now, datetime.combine(day, time(16), tzinfo=UTC))
+                    assessments.append(
+                        SelfAssessment(
+                            enrolment=enrolment,
+                            phase=phase,
+                            status=SelfAssessment.Status.SUBMITTED,
+                            submitted_at=at,
+                            submitted_by=enrolment.people[0],
+                            created_at=at - timedelta(days=2),
+                            updated_at=at,
+                        )
+                    )
+        assessments = SelfAssessment.objects.bulk_create(assessments, batch_size=2000)
+        ratings = []
+        for n, assessment in enumerate(assessments):
+            for d, dimension in enumerate(dimensions[assessment.enrolment.cohort.program_id]):
+                level = 1 + (n + d) % 3 + (assessment.phase == Phase.END and (n + d) % 4 != 0)
+                ratings.append(
+                    Rating(
+                        assessment=assessment,
+                        dimension=dimension,
+                        level=level,
+                        note=RATING_NOTES[level - 1] if d % 2 == 0 else "",
+                    )
+                )
+        Rating.objects.bulk_create(ratings, batch_size=5000)
+
+    def support_requests(self, goals):
+        """Requests from started teams to their cohort's partners, at every step: waiting,
+        assigned, accepted with help given, closed."""
+        from demo.workplans import HELP_NOTES, SUPPORT_NEEDS
+        from workplans.models import SupportEvent, SupportRequest
+
+        Status, Step = SupportRequest.Status, SupportEvent.Step
+        first_goal = {}
+        for goal in goals:
+            first_goal.setdefault(goal.workplan.enrolment.pk, goal)
+        teams = [(c, e) for c in self.started for e in self.teams[c.pk]]
+        if not teams:
+            return
+        count = min(self.size.support_requests, len(teams))
+        requests, steps = [], []
+        statuses = [Status.OPEN, Status.ASSIGNED, Status.ACCEPTED, Status.CLOSED]
+        for n in range(count):
+            cohort, enrolment = teams[n * len(teams) // count]
+            focus, need = SUPPORT_NEEDS[n % len(SUPPORT_NEEDS)]
+            partner, people = self.partner_people[cohort.pk][
+                n % len(self.partner_people[cohort.pk])
+            ]
+            status = statuses[n % len(statuses)]
+            asked = _spread(self._begun(cohort), self.now, 0.3 + 0.6 * (n % 5) / 5)
+            request = SupportRequest(
+                enrolment=enrolment,
+                focus_area=focus,
+                need=need,
+                needed_by=(asked + timedelta(days=30)).date(),
+                goal=first_goal.get(enrolment.pk) if n % 2 == 0 else None,
+                partner_id=partner,
+                assignee_id=None if status == Status.OPEN else people[n % len(people)],
+                status=status,
+                requested_by=enrolment.people[0],
+                created_at=asked,
+                updated_at=asked,
+            )
+            request.steps = [(Step.ASKED, enrolment.people[0].pk, asked, {})]
+            if status != Status.OPEN:
+                request.steps.append(
+                    (Step.ASSIGNED, request.assignee_id, asked + timedelta(days=1), {})
+                )
+            if status in (Status.ACCEPTED, Status.CLOSED):
+                accepted = asked + timedelta(days=2)
+                request.steps.append((Step.ACCEPTED, request.assignee_id, accepted, {}))
+                request.steps.append(
+                    (Step.HELPED, request.assignee_id, accepted + timedelta(days=5),
+                     {"given_on": (accepted + timedelta(days=5)).date(), "hours": 2 + n % 4,
+                      "note": HELP_NOTES[n % len(HELP_NOTES)]})
+                )  # fmt: skip
+            if status == Status.CLOSED:
+                request.steps.append(
+                    (Step.CLOSED, request.assignee_id, asked + timedelta(days=9), {})
+                )
+            request.updated_at = request.steps[-1][2]
+            requests.append(request)
+        for request in SupportRequest.objects.bulk_create(requests):
+            for step, by, at, extra in request.steps:
+                steps.append(SupportEvent(request=request, step=step, by_id=by, at=at, **extra))
+        SupportEvent.objects.bulk_create(steps)
+
+    def visits(self):
+        """Every started team's people looked at their team's home page a few days ago, so
+        it has news since their last visit to show."""
+        from workplans.models import TeamVisit
+
+        TeamVisit.objects.bulk_create(
+            TeamVisit(enrolment=enrolment, person=person, seen_at=self.now - timedelta(days=3))
+            for cohort in self.started
+            for enrolment in self.teams[cohort.pk]
+            for person in enrolment.people
+        )
+
+    def snapshots(self, goals, items):
+        """Each completed cohort's workplans as they stood at its end (the shape of
+        workplans.services.review.snapshot_data)."""
+        from cohorts.choices import CohortStatus
+        from workplans.models import WorkplanSnapshot
+
+        items_of = {}
+        for item in items:
+            items_of.setdefault(item.goal_id, []).append(item)
+        goals_of = {}
+        for goal in goals:
+            if goal.workplan.cohort.status == CohortStatus.COMPLETED:
+                goals_of.setdefault(goal.workplan_id, []).append(goal)
+
+        def data(plan_goals):
+            return {"goals": [
+                {"id": goal.pk, "title": goal.title, "focus_area": goal.focus_area,
+                 "target_date": goal.target_date.isoformat(),
+                 "action_items": [
+                     {"id": item.pk, "title": item.title,
+                      "owner": item.owner.full_name if item.owner else "",
+                      "owner_id": item.owner_id, "due_on": item.due_on.isoformat(),
+                      "status": item.status}
+                     for item in items_of.get(goal.pk, [])
+                 ]}
+                for goal in plan_goals
+            ]}  # fmt: skip
+
+        WorkplanSnapshot.objects.bulk_create(
+            (
+                WorkplanSnapshot(
+                    workplan_id=plan_id,
+                    taken_at=datetime.combine(plan_goals[0].workplan.cohort.ends_on, time(23), UTC),
+                    data=data(plan_goals),
+                )
+                for plan_id, plan_goals in goals_of.items()
+            ),
+            batch_size=500,
+        )
+
+
 def generate(size):
     """Write the whole national data set into the connected (freshly migrated) database."""
     from django.contrib.auth.models import Group
@@ -337,22 +736,28 @@ def generate(size):
     programs = list(Program.objects.order_by("pk"))
     cohorts = _cohorts(size, builder, programs, facilitators, partners)
 
-    team_by_cohort, recipients = {}, {}
+    team_by_cohort, recipients, teams = {}, {}, {}
     people = {p.pk: p.email for p in [*facilitators, *sum(partner_people.values(), [])]}
     for index, cohort in enumerate(cohorts):
         n = _share(size.teams, size.cohorts, index)
         chosen = [grantees[(index * 7 + k) % len(grantees)] for k in range(n)]
         enrolments = builder.teams(cohort, chosen, size.team_size)
+        teams[cohort.pk] = enrolments
         team_by_cohort[cohort.pk] = [(e.pk, p.pk) for e in enrolments for p in e.people]
         people.update((p.pk, p.email) for e in enrolments for p in e.people)
 
     sessions, session_facilitators = _sessions(size, cohorts)
+    cohort_partners = {}  # cohort → [(partner organisation, [its people's ids])]
     for cohort in cohorts:
+        cohort_partners[cohort.pk] = [
+            (o.pk, [p.pk for p in partner_people[o.pk]]) for o in cohort.partners.order_by("pk")
+        ]
         ids = [p for _e, p in team_by_cohort[cohort.pk]] + session_facilitators[cohort.pk]
-        ids += [p.pk for o in cohort.partners.all() for p in partner_people[o.pk]]
+        ids += [pk for _o, partner_ids in cohort_partners[cohort.pk] for pk in partner_ids]
         recipients[cohort.pk] = [(pk, people[pk]) for pk in ids]
     _attendance(size, now, sessions, team_by_cohort, session_facilitators)
     _ledger(size, now, sessions, recipients)
+    WorkingSpaces(size, now, cohorts, teams, session_facilitators, cohort_partners).write()
     CalendarFeed.objects.bulk_create(
         CalendarFeed(person_id=person_id, token=secrets.token_urlsafe(24))
         for person_id in Seat.objects.values_list("person_id", flat=True)
@@ -363,6 +768,8 @@ def ensure_national(url, name, size):
     """The national data in database `name`, made again only when something changed."""
     from django.utils import timezone
 
+    from demo import workplans as words
+
     db.ensure(
         url,
         name,
@@ -370,6 +777,7 @@ def ensure_national(url, name, size):
         lambda: generate(size),
         asdict(size),
         inspect.getsource(inspect.getmodule(ensure_national)),
+        inspect.getsource(words),
         timezone.now().date(),
     )
 
@@ -379,6 +787,8 @@ def ensure_demo(url, name):
     from django.core.management import call_command, get_commands, load_command_class
     from django.utils import timezone
 
+    from demo import workplans as words
+
     command = load_command_class(get_commands()["seed_demo"], "seed_demo")
     password = secrets.token_hex(16)  # nobody logs in with it: the bench uses sessions
     db.ensure(
@@ -387,5 +797,6 @@ def ensure_demo(url, name):
         "Demo data",
         lambda: call_command(command, password=password, force=True, stdout=io.StringIO()),
         inspect.getsource(inspect.getmodule(command)),
+        inspect.getsource(words),
         timezone.now().date(),
     )
