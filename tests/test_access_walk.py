@@ -221,6 +221,8 @@ def fill(*, data=None, staff_only=False, team_only=False, insider="staff", **kwa
 COHORT = {"name": "Walked cohort", "starts_on": "2026-11-02"}
 RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
+SUPPORT_REQUEST = {"focus_area": "data", "need": "Help with our data", "needed_by": "2026-12-01"}
+SUPPORT_HELP = {"given_on": "2026-10-05", "hours": "1.5", "note": "Went through the tables"}
 ASSESSMENT = {"version": "1", "action": "draft"}
 DIMENSION = {"name": "Walked", **{f"level_{n}": f"Level {n}" for n in (1, 2, 3, 4)}}
 GOAL = {"title": "Walked goal", "focus_area": "data", "version": "1"}
@@ -293,6 +295,20 @@ OBJECT_PAGES = {
     "workplans:rubric_dimension_edit": fill(pk="dimension", data=DIMENSION),
     "workplans:rubric_dimension_delete": fill(pk="dimension"),
     "workplans:action_items_csv": fill(pk="team", team_only=True),
+    "workplans:support_list": fill(pk="team", team_only=True),
+    "workplans:support_create": fill(
+        pk="team", data=SUPPORT_REQUEST, team_only=True, insider="team_a"
+    ),
+    "workplans:support_request": fill(pk="support_request", team_only=True),
+    "workplans:support_assign": fill(pk="support_request", team_only=True),
+    "workplans:support_accept": fill(pk="support_request", team_only=True, insider="partner"),
+    "workplans:support_help": fill(
+        pk="support_request", data=SUPPORT_HELP, team_only=True, insider="partner"
+    ),
+    "workplans:support_close": fill(pk="support_request", team_only=True, insider="partner"),
+    "workplans:support_reopen": fill(
+        pk="support_request", data={"note": "Still stuck"}, team_only=True, insider="team_a"
+    ),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------
@@ -405,6 +421,7 @@ PLAIN_PAGES = {
     "account_reset_password_done": ANYONE,
     "dashboard:profile": SIGNED_IN,
     "dashboard:partner_teams": PARTNERS,
+    "workplans:support_inbox": STAFF | FACILITATORS | PARTNERS,
     "dashboard:review_queue": STAFF | FACILITATORS,
     "accounts:invitation_list": STAFF,
     "accounts:invitation_create": STAFF,

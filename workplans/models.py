@@ -428,6 +428,8 @@ class SupportEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     given_on = models.DateField(_("date of the help"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # The person an "assigned" step gave the request to (the timeline says to whom).
+    assigned_to = _person(verbose_name=_("assigned to"))
 
     class Meta:
         verbose_name = _("support step")

@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from cohorts.models import Seat, TakingPart
+from cohorts.choices import FocusArea
+from cohorts.models import Membership, Seat, TakingPart
 from notifications import kinds
 from notifications import services as ledger
-from workplans.choices import ActionStatus
-from workplans.models import Comment, ProgressUpdate, Workplan
+from workplans.choices import ActionStatus, SupportStatus, SupportStep
+from workplans.models import Comment, ProgressUpdate, SupportEvent, SupportRequest, Workplan
 
 
 def register():
@@ -214,4 +215,203 @@ WORKPLAN_KINDS = [
 
 # Support requests: each step tells the other side ------------------------------------------
 
-SUPPORT_KINDS = []
+SUPPORT_REQUESTED = "support_requested"
+SUPPORT_ASSIGNED = "support_assigned"
+SUPPORT_ACCEPTED = "support_accepted"
+SUPPORT_HELP_LOGGED = "support_help_logged"
+SUPPORT_CLOSED = "support_closed"
+SUPPORT_REOPENED = "support_reopened"
+
+# Which side a recipient is on: the send-time re-check asks whether they still are.
+TEAM, ASSIGNEE, PARTNER, STAFF = "team", "assignee", "partner", "staff"
+
+
+def _partner_people(support_request):
+    """The partner organisation's people; Alliance staff when the request has no partner
+    yet (the cohort has none for its focus area): they pass it on."""
+    people = get_user_model().objects.filter(is_active=True)
+    if support_request.partner_id is None:
+        return STAFF, people.staff()
+    members = Membership.objects.filter(organisation=support_request.partner_id)
+    return PARTNER, people.filter(pk__in=members.values("person"))
+
+
+def _recipients(event):
+    """Who hears of a step: always the other side of the request, never the one who took it."""
+    support_request = event.request
+    team = (TEAM, team_of(support_request.enrolment_id))
+    if event.step == SupportStep.ASKED:
+        sides = [_partner_people(support_request)]
+    elif event.step == SupportStep.ASSIGNED:
+        assignee = get_user_model().objects.filter(pk=support_request.assignee_id)
+        sides = [(ASSIGNEE, assignee), team]
+    elif event.step == SupportStep.REOPENED and support_request.assignee_id:
+        sides = [(ASSIGNEE, get_user_model().objects.filter(pk=support_request.assignee_id))]
+    elif event.step == SupportStep.REOPENED:
+        sides = [_partner_people(support_request)]
+    else:
+        sides = [team]
+    return [
+        (side, person)
+        for side, people in sides
+        for person in people.filter(is_active=True).exclude(pk=event.by_id).order_by("pk")
+    ]
+
+
+STEP_KINDS = {
+    SupportStep.ASKED: SUPPORT_REQUESTED,
+    SupportStep.ASSIGNED: SUPPORT_ASSIGNED,
+    SupportStep.ACCEPTED: SUPPORT_ACCEPTED,
+    SupportStep.HELPED: SUPPORT_HELP_LOGGED,
+    SupportStep.CLOSED: SUPPORT_CLOSED,
+    SupportStep.REOPENED: SUPPORT_REOPENED,
+}
+
+
+def support_step(event):
+    """Plan the messages of one step of a support request, in the step's transaction: one
+    row per person told (its slot names the step, so each step is told once)."""
+    by_side = {}
+    for side, person in _recipients(event):
+        by_side.setdefault(side, []).append(person)
+    for side, people in by_side.items():
+        ledger.notify(
+            kind=STEP_KINDS[event.step],
+            about=event.request,
+            people=people,
+            slot=f"{event.step}-{event.pk}",
+            payload={"event": event.pk, "side": side, "assignee": event.request.assignee_id},
+            cohort=event.request.enrolment.cohort,
+        )
+
+
+def _lock_request(support_request):
+    return (
+        SupportRequest.objects.select_for_update(of=("self",))
+        .select_related("enrolment__organisation", "enrolment__cohort", "partner", "assignee")
+        .filter(pk=support_request.pk)
+        .first()
+    )
+
+
+def _still_on_their_side(row, support_request):
+    """None while the recipient is still on the side they were told as, else why not."""
+    side, person = row.payload.get("side"), row.recipient
+    if person is None:
+        return None
+    if (
+        side == TEAM
+        and not Seat.objects.held_by(person).filter(enrolment=support_request.enrolment_id).exists()
+    ):
+        return gettext_noop("The person is no longer on the team.")
+    if side == ASSIGNEE and support_request.assignee_id != person.pk:
+        return gettext_noop("The request is assigned to someone else now.")
+    if (
+        side == PARTNER
+        and not Membership.objects.filter(
+            person=person, organisation=support_request.partner_id
+        ).exists()
+    ):
+        return gettext_noop("The person is no longer with the partner the request went to.")
+    if side == STAFF and not person.is_alliance_staff:
+        return gettext_noop("The person is no longer Alliance staff.")
+    return None
+
+
+def _in_status(*statuses, reason):
+    def check(row, support_request):
+        if support_request.status not in statuses:
+            return reason
+        return _still_on_their_side(row, support_request)
+
+    return check
+
+
+def _assigned_applies(row, support_request):
+    if support_request.assignee_id != row.payload.get("assignee"):
+        return gettext_noop("The request was assigned to someone else since.")
+    return _still_on_their_side(row, support_request)
+
+
+def _support_context(row, support_request):
+    event = SupportEvent.objects.select_related("by").filter(pk=row.payload.get("event")).first()
+    return {
+        "support_request": support_request,
+        "team_name": support_request.enrolment.organisation.name,
+        "event": event,
+        "request_url": settings.SITE_URL + support_request.get_absolute_url(),
+    }
+
+
+def describe_requests(support_requests):
+    """Each request in words for the Outbox and a person's list of emails: its team and its
+    focus area (one query)."""
+    rows = SupportRequest.objects.filter(
+        pk__in=[support_request.pk for support_request in support_requests]
+    ).values_list("pk", "enrolment__organisation__name", "focus_area")
+    return {
+        pk: _("Support for %(team)s: %(focus)s") % {"team": team, "focus": FocusArea(focus).label}
+        for pk, team, focus in rows
+    }
+
+
+def _support_kind(code, label, description, still_applies):
+    return kinds.Kind(
+        code=code,
+        label=label,
+        description=description,
+        context=_support_context,
+        still_applies=still_applies,
+        lock=_lock_request,
+        describe=describe_requests,
+        digestible=True,
+    )
+
+
+SUPPORT_KINDS = [
+    _support_kind(
+        SUPPORT_REQUESTED,
+        _("New support requests"),
+        _("When a team asks your organisation for help."),
+        _in_status(
+            SupportStatus.OPEN, reason=gettext_noop("The request was assigned or closed since.")
+        ),
+    ),
+    _support_kind(
+        SUPPORT_ASSIGNED,
+        _("Support request assigned"),
+        _("When a support request is given to you, or your team's request to a person."),
+        _assigned_applies,
+    ),
+    _support_kind(
+        SUPPORT_ACCEPTED,
+        _("Support request accepted"),
+        _("When the partner's person takes on your team's request."),
+        _still_on_their_side,
+    ),
+    _support_kind(
+        SUPPORT_HELP_LOGGED,
+        _("Support given"),
+        _("When a partner logs the help they gave your team."),
+        _still_on_their_side,
+    ),
+    _support_kind(
+        SUPPORT_CLOSED,
+        _("Support request closed"),
+        _("When a partner closes your team's request."),
+        _in_status(
+            SupportStatus.CLOSED, reason=gettext_noop("The team reopened the request since.")
+        ),
+    ),
+    _support_kind(
+        SUPPORT_REOPENED,
+        _("Support request reopened"),
+        _("When a team reopens a request you helped with."),
+        _in_status(
+            SupportStatus.OPEN,
+            SupportStatus.ASSIGNED,
+            SupportStatus.ACCEPTED,
+            reason=gettext_noop("The request was closed again since."),
+        ),
+    ),
+]

@@ -264,6 +264,52 @@ def get_support_request_for(user, pk):
     return get_object_or_404(support_requests_for(user), pk=pk)
 
 
+def support_teams_for(user):
+    """The enrolments whose list of support requests the person may read: their own team's,
+    the teams of the cohorts they facilitate, every team for staff. A partner reads the
+    requests it was given in its inbox, not a team's whole list."""
+    if is_alliance_staff(user):
+        return _teams()
+    return _teams().filter(_own_and_led(user))
+
+
+def get_support_team_for(user, pk):
+    return get_object_or_404(support_teams_for(user), pk=pk)
+
+
+def support_inbox(user):
+    """The requests in the person's scope with the counts the inbox's tabs show: `waiting`
+    (nobody assigned yet) and `mine` (assigned to the person, not closed)."""
+    scoped = support_requests_for(user)
+    counts = {
+        "waiting": _waiting(scoped).count(),
+        "mine": _mine(scoped, user).count(),
+    }
+    return scoped, counts
+
+
+def _waiting(scoped):
+    return scoped.filter(status=SupportRequest.Status.OPEN)
+
+
+def _mine(scoped, user):
+    return scoped.filter(assignee=user).exclude(status=SupportRequest.Status.CLOSED)
+
+
+def support_inbox_list(scoped, user, show):
+    """One tab of the inbox: waiting ones oldest first (who waited longest comes first), the
+    person's own by the date they are needed by, all of them newest first."""
+    if show == "waiting":
+        return _waiting(scoped).order_by("created_at", "pk")
+    if show == "mine":
+        return _mine(scoped, user).order_by("needed_by", "created_at", "pk")
+    return scoped.order_by("-created_at", "-pk")
+
+
+def support_timeline(support_request):
+    return support_request.events.select_related("by", "assigned_to").order_by("at", "pk")
+
+
 # Workplans: goals, action items, progress ------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workplans.views import assessments, review
+from workplans.views import assessments, review, support
 from workplans.views import workplan as workplan_views
 
 app_name = "workplans"
@@ -58,4 +58,13 @@ urlpatterns = [
     path("actions/<int:pk>/comments/", review.action_comment, name="action_comment"),
     path("actions/<int:pk>/reviewed/", review.action_reviewed, name="action_reviewed"),
     # Support requests
+    path("teams/<int:pk>/support/", support.support_list, name="support_list"),
+    path("teams/<int:pk>/support/new/", support.support_create, name="support_create"),
+    path("support/", support.support_inbox, name="support_inbox"),
+    path("support/<int:pk>/", support.support_request, name="support_request"),
+    path("support/<int:pk>/assign/", support.support_assign, name="support_assign"),
+    path("support/<int:pk>/accept/", support.support_accept, name="support_accept"),
+    path("support/<int:pk>/help/", support.support_help, name="support_help"),
+    path("support/<int:pk>/close/", support.support_close, name="support_close"),
+    path("support/<int:pk>/reopen/", support.support_reopen, name="support_reopen"),
 ]
