@@ -54,7 +54,12 @@ from workplans.models import (
     TeamVisit,
     Workplan,
 )
-from workplans.selectors import assessment_teams_for, workplan_of
+from workplans.selectors import (
+    assessment_teams_for,
+    end_phase_opens_on,
+    phase_is_open,
+    workplan_of,
+)
 
 with_team_count = Count("enrolments", distinct=True)
 RUNNING = [CohortStatus.PLANNED, CohortStatus.ACTIVE]
@@ -207,8 +212,6 @@ def cohort_page(user, pk):
 
 # A team's home page ---------------------------------------------------------------------------
 
-# The end-of-cohort self-assessment is due from this long before the cohort ends.
-END_ASSESSMENT_OPENS = timedelta(weeks=4)
 MY_ITEMS_SHOWN = 10
 NEWS_SHOWN = 30
 
@@ -315,16 +318,16 @@ def next_session(cohort_id):
 
 
 def assessment_to_take(enrolment, today):
-    """The start self-assessment until it is submitted; then the end one, once it is due (in
-    the cohort's last four weeks, or after it ended)."""
+    """The start self-assessment until it is submitted; then the end one, once it is open
+    (workplans.selectors.phase_is_open: a month before the cohort ends, or once it ended)."""
     start = enrolment.start_status or "not_started"
     cohort = enrolment.cohort
-    end_opens_on = cohort.ends_on - END_ASSESSMENT_OPENS
     if start != AssessmentStatus.SUBMITTED:
         return Assessment(Phase.START, Phase.START.label, start)
-    end_due = cohort.status == CohortStatus.COMPLETED or today >= end_opens_on
-    if not end_due:
-        return Assessment(Phase.START, Phase.START.label, start, end_opens_on=end_opens_on)
+    if not phase_is_open(cohort, Phase.END, today):
+        return Assessment(
+            Phase.START, Phase.START.label, start, end_opens_on=end_phase_opens_on(cohort)
+        )
     return Assessment(Phase.END, Phase.END.label, enrolment.end_status or "not_started")
 
 

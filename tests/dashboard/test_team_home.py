@@ -166,8 +166,8 @@ def test_without_requests_the_page_says_how_to_get_help(client, world):
 def test_the_self_assessment_to_take_follows_the_models_state(
     client, world, start, end, phase, state
 ):
-    """Cohort One ends in early September: the end-of-cohort self-assessment is due."""
-    assert world.cohort1.ends_on - timedelta(weeks=4) <= TODAY
+    """Cohort One ends in early September: the end-of-cohort self-assessment is open."""
+    assert world.cohort1.ends_on - timedelta(days=31) <= TODAY
     for which, status in ((Phase.START, start), (Phase.END, end)):
         if status is not None:
             SelfAssessmentFactory(enrolment=world.team_a, phase=which, status=status)
@@ -175,8 +175,8 @@ def test_the_self_assessment_to_take_follows_the_models_state(
     assert (assessment.phase, assessment.state) == (phase, state)
 
 
-def test_before_the_last_four_weeks_the_end_assessment_is_not_due_yet(client, world):
-    world.cohort1.ends_on = TODAY + timedelta(weeks=8)
+def test_before_the_last_month_the_end_assessment_is_not_open_yet(client, world):
+    world.cohort1.ends_on = date(2026, 11, 15)
     world.cohort1.save()
     SelfAssessmentFactory(
         enrolment=world.team_a, phase=Phase.START, status=AssessmentStatus.SUBMITTED
@@ -184,7 +184,7 @@ def test_before_the_last_four_weeks_the_end_assessment_is_not_due_yet(client, wo
     response = get_home(client, world.team_a_ed, world.team_a)
     assessment = response.context["assessment"]
     assert (assessment.phase, assessment.state) == (Phase.START, "submitted")
-    assert assessment.end_opens_on == TODAY + timedelta(weeks=4)
+    assert assessment.end_opens_on == date(2026, 10, 15)
     assert "The end-of-cohort self-assessment opens on" in response.content.decode()
 
 
@@ -336,3 +336,14 @@ def test_the_team_home_costs_the_same_queries_with_2_or_20_goals(
     assert response.status_code == 200
     assert len(response.context["news"]) == min(3 * goals, NEWS_SHOWN)
     assert response.context["more_news"] == (3 * goals > NEWS_SHOWN)
+
+
+def test_the_team_is_sent_to_the_self_assessment_to_take(client, world):
+    content = get_home(client, world.team_a_ed, world.team_a).content.decode()
+    assert reverse("workplans:assessment", args=[world.team_a.pk, Phase.START]) in content
+    assert "Start the self-assessment" in content
+
+
+def test_a_facilitator_is_not_asked_to_take_the_teams_self_assessment(client, world):
+    content = get_home(client, world.fac1, world.team_a).content.decode()
+    assert "Start the self-assessment" not in content
