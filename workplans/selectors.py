@@ -446,3 +446,8 @@ def review_rights(user, enrolment):
 def snapshot_of(enrolment):
     """The team's workplan as it stood when the cohort ended; None before."""
     return WorkplanSnapshot.objects.filter(workplan__enrolment=enrolment).first()
+
+
+def comments_on_item(item):
+    """An action item's comments with their authors, in one query."""
+    return item.comments.select_related("author")

@@ -364,3 +364,20 @@ def test_the_review_on_the_workplan_page_costs_the_same_for_2_and_20_goals(
 
     assert response.status_code == 200
     assert response.content.decode().count("A thought") == goals
+
+
+@pytest.mark.parametrize("comments", [2, 20])
+def test_the_comments_on_the_item_page_cost_the_same_for_2_and_20(
+    client, world, item, django_assert_max_num_queries, comments
+):
+    for number in range(comments):
+        CommentFactory(action_item=item, author=world.fac1, body=f"Comment {number}")
+    signed_in(client, world.team_a_ed)
+
+    # The item page's six (session, user, staff or not, the item in scope with its team, may
+    # the person edit, its timeline) and the review's four: staff or not, facilitator or not,
+    # on the team, the comments with their authors.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("workplans:action_item", args=[item.pk]))
+
+    assert response.content.decode().count("Comment ") >= comments

@@ -8,7 +8,7 @@ rendered once per goal, and each asking would cost the rules' queries again.
 from django import template
 
 from portal.forms import new_submission_token
-from workplans.selectors import review_rights
+from workplans.selectors import comments_on_item, review_rights
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def submission_token():
     """A fresh one-time token for a create form written out in a template (a comment form
     beside each goal): portal.forms.SubmitOnceMixin reads it."""
     return new_submission_token()
+
+
+@register.simple_tag
+def item_comments(item):
+    """An action item's comments with their authors (one query, however many comments)."""
+    return comments_on_item(item)
