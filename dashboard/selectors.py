@@ -436,7 +436,7 @@ def news_since(enrolment, workplan, person, since):
 
 # A facilitator's review queue -----------------------------------------------------------------
 
-QUEUE_SHOWN = 50
+QUEUE_SHOWN = 20
 
 
 def queue_cohorts(user, roles):

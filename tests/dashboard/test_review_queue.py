@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.choices import CohortStatus
+from dashboard.selectors import QUEUE_SHOWN
 from tests.conftest import SEPTEMBER_1, make_team
 from tests.factories import CohortFactory
 from tests.workplans.factories import ActionItemFactory, SupportRequestFactory, WorkplanFactory
@@ -118,7 +119,7 @@ def test_only_requests_not_yet_taken_up_are_waiting(client, world):
     response = queue_of(client, world.fac1)
     assert set(response.context["support"]) == set(waiting)
     content = response.content.decode()
-    assert f"Assigned to {world.partner.full_name}, not yet accepted" in content
+    assert f"Not yet accepted by {world.partner.full_name}" in content
     assert "Waiting to be assigned" in content
     assert "Already accepted" not in content
 
@@ -175,3 +176,13 @@ def test_the_queue_costs_the_same_queries_with_2_or_20_of_everything(
     for name in ("workplans", "blocked", "support"):
         assert len(response.context[name]) == teams
         assert response.context[name][0].waiting == teams
+
+
+def test_a_long_list_shows_its_oldest_and_says_how_many_wait(client, world):
+    for n in range(QUEUE_SHOWN + 1):
+        blocked(world.team_a, f"Blocked {n}", days_ago=n)
+    response = queue_of(client, world.fac1)
+    titles = [item.title for item in response.context["blocked"]]
+    assert len(titles) == QUEUE_SHOWN
+    assert titles[0] == f"Blocked {QUEUE_SHOWN}"
+    assert f"The oldest {QUEUE_SHOWN} of {QUEUE_SHOWN + 1} are shown" in response.content.decode()

@@ -92,7 +92,7 @@ class ActionForm(PortalFormMixin, forms.Form):
         label=_("Note for the timeline (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Why you changed the status, owner or due date."),
+        help_text=_("Shown in the timeline beside this change: the why behind it."),
     )
 
     def __init__(self, *args, enrolment, **kwargs):

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Seat
@@ -51,7 +51,7 @@ def date_errors(enrolment, name, value):
     if value is not None and value < starts_on:
         return {
             name: _("Choose a date on or after %(start)s, when the cohort started.")
-            % {"start": starts_on.strftime("%Y-%m-%d")}
+            % {"start": formats.date_format(starts_on, "DATE_FORMAT")}
         }
     return {}
 
