@@ -36,7 +36,7 @@ from django.urls import reverse
 
 from accounts.models import STAFF_GROUP
 from cohorts.choices import TeamRole
-from notifications.models import MutedKind, Notification
+from notifications.models import DigestItem, KindPreference, MutedKind, Notification
 from notifications.services import unsubscribe_token
 from sessions_app.models import Reschedule
 from tests.factories import InvitationFactory
@@ -136,6 +136,17 @@ def team_a(world, settings, tmp_path):
             last_error="550 mailbox unavailable",
         ),
         "muted_kind": MutedKind.objects.create(email=person.email, kind="session_reminder"),
+        "kind_preference": KindPreference.objects.create(
+            person=person, kind="session_reminder", delivery=KindPreference.Delivery.DIGEST
+        ),
+        "digest_item": DigestItem.objects.create(
+            recipient=person,
+            kind="session_reminder",
+            content_type=ContentType.objects.get_for_model(session),
+            object_id=session.pk,
+            slot="walked",
+            cohort=world.cohort1,
+        ),
         "feed": CalendarFeedFactory(person=person),
         "authenticator": TOTP.activate(person, generate_totp_secret()).instance,
         **_working_space(world, person),
@@ -463,6 +474,8 @@ ADMIN_OBJECTS = {
     "sessions_app.calendarfeed": "feed",
     "notifications.notification": "notification",
     "notifications.mutedkind": "muted_kind",
+    "notifications.kindpreference": "kind_preference",
+    "notifications.digestitem": "digest_item",
     "mfa.authenticator": "authenticator",
     "workplans.rubric": "rubric",
     "workplans.dimension": "dimension",
