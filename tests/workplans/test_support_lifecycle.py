@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cohorts.choices import FocusArea, TeamRole
 from notifications import services as ledger
-from notifications.models import Notification
+from notifications.models import DigestItem, KindPreference, Notification
 from tests.conftest import SEPTEMBER_1
 from tests.factories import MembershipFactory, PartnerOrganisationFactory
 from tests.notifications.conftest import deliver_due, html_part, mail_for
@@ -270,3 +270,20 @@ def test_a_goal_link_is_kept_and_preselected_from_the_workplan(client, world, pa
     )
     assert SupportRequest.objects.get().goal == goal
     assert SupportEvent.objects.get().step == "asked"
+
+
+def test_a_person_who_chose_the_digest_gets_support_steps_there_not_at_once(
+    world, partner_org, colleague
+):
+    reader = world.team_a_ed
+    KindPreference.objects.create(
+        person=reader, kind="support_help_logged", delivery=KindPreference.Delivery.DIGEST
+    )
+    support_request = SupportRequestFactory(
+        enrolment=world.team_a, partner=partner_org, assignee=colleague, status="accepted"
+    )
+    services.log_help(support_request, by=colleague, given_on=TODAY, hours=1, note="Met")
+    assert reader.email not in ledger_rows(support_request, "support_help_logged")
+    item = DigestItem.objects.get(recipient=reader)
+    assert item.kind == "support_help_logged"
+    assert Notification.objects.filter(kind="daily_digest", recipient=reader).exists()

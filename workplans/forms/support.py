@@ -41,7 +41,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class SupportRequestForm(SubmitOnceMixin, PortalFormMixin, forms.Form):
     focus_area = forms.ChoiceField(
-        label=_("What do you need help with?"),
+        label=_("Area you need help with"),
         choices=FocusArea.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the area you need help with.")},

@@ -96,7 +96,13 @@ def support_inbox(request):
     return render(
         request,
         "workplans/support_inbox.html",
-        {"tabs": tabs, "show": show, "page": page, "requests": page.object_list},
+        {
+            "tabs": tabs,
+            "show": show,
+            "tab_label": TABS[show],
+            "page": page,
+            "requests": page.object_list,
+        },
     )
 
 
