@@ -157,26 +157,56 @@ def _context(row, obj):
     return context
 
 
+# What a message about each model reads with it.
+_RELATED = {
+    Comment: (
+        "workplan__enrolment__cohort",
+        "workplan__enrolment__organisation",
+        "author",
+        "goal",
+        "action_item",
+    ),
+    Workplan: ("enrolment__cohort", "enrolment__organisation"),
+    ProgressUpdate: (
+        "workplan__enrolment__cohort",
+        "workplan__enrolment__organisation",
+        "action_item",
+        "by",
+    ),
+}
+
+
+def _read(model, pks):
+    return model.objects.select_related(*_RELATED[model]).filter(pk__in=pks)
+
+
 def _lock(obj):
-    """Read what the message needs in one query (nothing is changed under it)."""
-    model = type(obj)
-    related = {
-        Comment: (
-            "workplan__enrolment__cohort",
-            "workplan__enrolment__organisation",
-            "author",
-            "goal",
-            "action_item",
-        ),
-        Workplan: ("enrolment__cohort", "enrolment__organisation"),
-        ProgressUpdate: (
-            "workplan__enrolment__cohort",
-            "workplan__enrolment__organisation",
-            "action_item",
-            "by",
-        ),
-    }[model]
-    return model.objects.select_related(*related).filter(pk=obj.pk).first()
+    """The object read again with what the message needs, in one query. Not locked: what a
+    message tells (a comment, a submission, a status change) stays what happened."""
+    return _read(type(obj), [obj.pk]).first()
+
+
+def _label(obj):
+    if isinstance(obj, Comment):
+        subject = obj.goal or obj.action_item
+        return _("Comment on “%(subject)s” (%(team)s)") % {
+            "subject": subject.title,
+            "team": obj.workplan.enrolment.organisation.name,
+        }
+    if isinstance(obj, ProgressUpdate):
+        return _("“%(item)s” (%(team)s): %(status)s") % {
+            "item": obj.action_item.title,
+            "team": obj.workplan.enrolment.organisation.name,
+            "status": _status_label(obj.new_value),
+        }
+    return _("Workplan of %(team)s") % {"team": obj.enrolment.organisation.name}
+
+
+def describe_workplan_objects(objects):
+    """Each object in words for the Outbox and a person's list of emails (one query)."""
+    if not objects:
+        return {}
+    return {obj.pk: _label(obj) for obj in _read(type(objects[0]), [o.pk for o in objects])}
 
 
 WORKPLAN_KINDS = [
@@ -187,6 +217,7 @@ WORKPLAN_KINDS = [
         context=_context,
         still_applies=_still_to_be_told,
         lock=_lock,
+        describe=describe_workplan_objects,
         digestible=True,
     )
     for code, label, description in [

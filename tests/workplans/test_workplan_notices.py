@@ -6,6 +6,7 @@ from django.core import mail
 
 from notifications import kinds
 from notifications.models import KindPreference, Notification
+from notifications.selectors import with_labels
 from tests.notifications.conftest import deliver_due, html_part, mail_for
 from tests.workplans.factories import ActionItemFactory, GoalFactory
 from workplans import notices
@@ -146,3 +147,22 @@ def test_a_comment_waits_for_the_digest_of_a_person_who_chose_it(world, item):
 
     assert world.team_a_ed.email not in told(notices.COMMENT)
     assert len(told(notices.COMMENT)) == 2
+
+
+def test_the_outbox_says_what_each_message_is_about(world, item, django_assert_max_num_queries):
+    review.comment_on_item(item, body="Looks good.", by=world.fac1)
+    set_status(item, by=world.team_a_ed, status="done", version=item.version)
+    review.submit_workplan(world.team_a, by=world.team_a_ed)
+    rows = list(Notification.objects.order_by("kind"))
+    team_name = world.team_a.organisation.name
+
+    # One read of each model's rows (comments, progress updates, workplans) and one more
+    # each for describing them with their team.
+    with django_assert_max_num_queries(6):
+        labels = {row.kind: row.about_label for row in with_labels(rows)}
+
+    assert labels == {
+        notices.STATUS_CHANGED: f"“Ask the data partner” ({team_name}): Done",
+        notices.COMMENT: f"Comment on “Ask the data partner” ({team_name})",
+        notices.SUBMITTED: f"Workplan of {team_name}",
+    }
