@@ -5,7 +5,12 @@ never changes it; self-assessments are never shared."""
 import pytest
 from django.urls import reverse
 
-from tests.workplans.factories import ActionItemFactory, GoalFactory, SelfAssessmentFactory
+from tests.workplans.factories import (
+    ActionItemFactory,
+    GoalFactory,
+    SelfAssessmentFactory,
+    SupportRequestFactory,
+)
 from workplans.models import Comment, Workplan, WorkplanSnapshot
 
 OPTED_IN = "team A opted in"
@@ -194,3 +199,24 @@ def test_a_facilitator_does_not_choose_for_the_team(client, world, team_a_work):
 
     assert response.status_code == 403
     assert not Workplan.objects.get(enrolment=world.team_a).shared
+
+
+def test_a_partner_helping_the_team_reads_the_workplan_without_its_comments(
+    client, world, team_a_work
+):
+    SupportRequestFactory(enrolment=world.team_a, partner=world.partner_org, status="assigned")
+    Comment.objects.create(
+        workplan=team_a_work["goal"].workplan,
+        goal=team_a_work["goal"],
+        author=world.fac1,
+        body="Between the team and its facilitators",
+    )
+    client.force_login(world.partner)
+
+    page = client.get(reverse("workplans:workplan", args=[world.team_a.pk]))
+    comment_page = client.get(reverse("workplans:goal_comment", args=[team_a_work["goal"].pk]))
+
+    assert page.status_code == 200
+    assert "Between the team and its facilitators" not in page.content.decode()
+    assert "You are reading this workplan" in page.content.decode()
+    assert comment_page.status_code == 403

@@ -70,9 +70,7 @@ class AssessmentForm(forms.Form):
             for dimension in self.dimensions:
                 name = f"level_{dimension.pk}"
                 if data.get(name) is None and name not in self.errors:
-                    self.add_error(
-                        name, _("Choose a level for %(name)s.") % {"name": dimension.name}
-                    )
+                    self.add_error(name, _("Choose the level that describes you today."))
         return data
 
     def answers(self):

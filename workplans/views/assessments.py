@@ -3,7 +3,7 @@ cohort; facilitators and staff read them and reopen a submitted one; everyone wh
 team sees the start and the end side by side) and the rubric pages staff edit."""
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,13 +40,14 @@ def assessment(request, pk, phase):
     rubric = selectors.rubric_of(enrolment.cohort.program)
     dimensions = list(rubric.dimensions.all()) if rubric else []
     saved = selectors.assessment_of(enrolment, phase)
-    can_take = user.has_perm("workplans.take_assessment", enrolment)
+    can_take = services.is_the_teams_to_take(user, enrolment)
     is_open = selectors.phase_is_open(enrolment.cohort, phase)
     submitted = saved is not None and saved.is_submitted
     conflict = False
     form = None
     if request.method == "POST":
-        require(user, "workplans.take_assessment", enrolment)
+        if not can_take:
+            raise PermissionDenied
         if submitted:
             messages.error(request, services.already_submitted(saved).messages[0])
             return redirect("workplans:assessment", pk=enrolment.pk, phase=phase)
