@@ -122,6 +122,7 @@ def test_only_requests_not_yet_taken_up_are_waiting(client, world):
     assert f"Not yet accepted by {world.partner.full_name}" in content
     assert "Waiting to be assigned" in content
     assert "Already accepted" not in content
+    assert reverse("workplans:support_request", args=[waiting[0].pk]) in content
 
 
 def test_only_blocked_items_are_in_the_queue(client, world):

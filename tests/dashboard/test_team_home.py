@@ -140,10 +140,12 @@ def test_a_facilitator_has_no_action_items_of_their_own_here(client, world):
 
 
 def test_open_support_requests_are_listed_and_closed_ones_are_not(client, world):
-    SupportRequestFactory(enrolment=world.team_a, need="Help with our data dashboard")
+    request = SupportRequestFactory(enrolment=world.team_a, need="Help with our data dashboard")
     SupportRequestFactory(enrolment=world.team_a, need="Long done", status="closed")
     content = get_home(client, world.team_a_ed, world.team_a).content.decode()
     assert "Help with our data dashboard" in content
+    assert reverse("workplans:support_request", args=[request.pk]) in content
+    assert reverse("workplans:support_list", args=[world.team_a.pk]) in content
     assert "Waiting to be assigned" in content
     assert "Long done" not in content
 
