@@ -287,3 +287,48 @@ def test_a_person_who_chose_the_digest_gets_support_steps_there_not_at_once(
     item = DigestItem.objects.get(recipient=reader)
     assert item.kind == "support_help_logged"
     assert Notification.objects.filter(kind="daily_digest", recipient=reader).exists()
+
+
+def test_every_step_sends_its_own_email_to_the_other_side(world, partner_org, colleague):
+    """Delivered as each step happens: each kind renders its subject, text and HTML."""
+    team_ed = world.team_a_ed.email
+    sent = []
+
+    def deliver():
+        mail.outbox.clear()
+        deliver_due()
+        sent.append({message.to[0]: message for message in mail.outbox})
+
+    support_request = services.ask_for_support(
+        world.team_a,
+        by=world.team_a_ed,
+        focus_area=FocusArea.DATA,
+        need="Tables by language",
+        needed_by=date(2026, 10, 1),
+    )
+    deliver()
+    services.assign_support(support_request, by=world.partner, assignee=colleague)
+    deliver()
+    services.accept_support(support_request, by=colleague)
+    deliver()
+    services.log_help(support_request, by=colleague, given_on=TODAY, hours=2, note="Met")
+    deliver()
+    services.close_support(support_request, by=colleague, note="All done")
+    deliver()
+    services.reopen_support(support_request, by=world.team_a_ed, note="One more")
+    deliver()
+    asked, assigned, accepted, helped, closed, reopened = sent
+    team = world.team_a.organisation.name
+    assert asked[colleague.email].subject == f"{team} asks for help: Data"
+    assert "assigned to you" in assigned[colleague.email].body
+    assert "is assigned to Pat Partner" in assigned[team_ed].body
+    assert accepted[team_ed].subject == "Your support request is accepted: Data"
+    assert helped[team_ed].subject == "Support given: Data"
+    assert "All done" in closed[team_ed].body
+    assert "reopen it on its page" in closed[team_ed].body
+    assert set(reopened) == {colleague.email}
+    assert "One more" in reopened[colleague.email].body
+    for step in sent:
+        for message in step.values():
+            assert support_request.get_absolute_url() in message.body
+            assert html_part(message).count(support_request.get_absolute_url()) == 1
