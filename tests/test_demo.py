@@ -1,21 +1,45 @@
 """What a newcomer meets in `make demo`: links with the port the demo serves, the portal's
-own error pages and a quiet log for an ordinary 403, mail as one file per message, and an
-install of the runtime set only."""
+own error pages and a quiet log for an ordinary 403, mail as one file per message, an
+install of the runtime set only, and the seed's working spaces: every team's workplan,
+self-assessments, support requests at every step, and sharing that Arizona has not opted
+into."""
 
 import email
+import io
 import logging
 import re
 import subprocess
 import tomllib
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
+from accounts.models import User
+from cohorts.models import Cohort, Enrolment, Seat
+from notifications.models import Notification
 from tests.conftest import executive_director
+from workplans import selectors
+from workplans.models import (
+    ActionItem,
+    Comment,
+    Goal,
+    ProgressUpdate,
+    Rating,
+    SelfAssessment,
+    SupportEvent,
+    SupportRequest,
+    TeamVisit,
+    Workplan,
+    WorkplanSnapshot,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scripts" / "demo.sh"
@@ -165,3 +189,183 @@ def test_make_demo_installs_the_runtime_set_and_make_test_the_dev_set(target, lo
     assert any(line.endswith(f"-r {lock}") for line in installs), planned
     if not_lock:
         assert not any(not_lock in line for line in installs), planned
+
+
+# The seed's working spaces ------------------------------------------------------------------
+
+SEEDED_AT = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+WORKING_SPACE = [Workplan, Goal, ActionItem, ProgressUpdate, Comment, SelfAssessment, Rating,
+                 SupportRequest, SupportEvent, WorkplanSnapshot, TeamVisit]  # fmt: skip
+
+
+def working_space_counts():
+    return {model.__name__: model.objects.count() for model in WORKING_SPACE}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded twice, once for the whole module, in a transaction rolled back at its
+    end (each test's own transaction nests inside it). The counts after the first run."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with time_machine.travel(SEEDED_AT, tick=False):
+                call_command("seed_demo", password="x", force=True, stdout=io.StringIO())
+                first = working_space_counts()
+                call_command("seed_demo", password="x", force=True, stdout=io.StringIO())
+            yield first
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def team(code, cohort="OE Cohort 1"):
+    return Enrolment.objects.get(cohort__name=cohort, organisation__state=code)
+
+
+def started_teams():
+    return Enrolment.objects.exclude(cohort__status=Cohort.Status.PLANNED)
+
+
+def test_seeding_twice_gives_the_same_working_spaces(demo):
+    assert working_space_counts() == demo
+    assert all(demo.values()), demo
+
+
+def test_every_demo_team_has_a_workplan_of_three_or_four_goals(demo):
+    for enrolment in Enrolment.objects.select_related("workplan"):
+        goals = enrolment.workplan.goals.all()
+        assert 3 <= goals.count() <= 4, enrolment
+        assert all(goal.action_items.exists() for goal in goals), enrolment
+
+
+def test_each_started_team_has_action_items_in_every_status_some_overdue(demo):
+    today = SEEDED_AT.date()
+    for enrolment in started_teams():
+        items = ActionItem.objects.filter(goal__workplan__enrolment=enrolment)
+        assert set(items.values_list("status", flat=True)) == set(ActionItem.Status.values)
+        overdue = [item for item in items if item.is_overdue(today)]
+        assert overdue, enrolment
+        assert not items.filter(due_on__lt=enrolment.cohort.starts_on).exists()
+
+
+def test_blocked_items_say_why_and_owners_are_on_the_team(demo):
+    assert not ActionItem.objects.filter(status="blocked", blocked_reason="").exists()
+    for item in ActionItem.objects.filter(owner__isnull=False).select_related("goal__workplan"):
+        enrolment_id = item.goal.workplan.enrolment_id
+        assert Seat.objects.current().filter(enrolment_id=enrolment_id, person=item.owner_id)
+
+
+def test_the_timeline_spreads_over_past_weeks_by_different_team_members(demo):
+    arizona = team("AZ")
+    updates = ProgressUpdate.objects.filter(workplan__enrolment=arizona)
+
+    assert updates.filter(field="status").count() >= 5
+    assert {"created", "status", "owner", "due_on"} <= set(updates.values_list("field", flat=True))
+    assert updates.values("by").distinct().count() >= 2
+    days = {update.at.date() for update in updates.filter(field="status")}
+    assert len(days) >= 3
+    assert all(update.at <= SEEDED_AT for update in updates)
+
+
+def test_the_facilitator_commented_on_goals_and_items_of_started_teams(demo):
+    facilitator = User.objects.get(email="facilitator@demo.test")
+    arizona = Comment.objects.filter(workplan__enrolment=team("AZ"))
+
+    assert arizona.filter(author=facilitator, goal__isnull=False).exists()
+    assert arizona.filter(author=facilitator, action_item__isnull=False).exists()
+    assert arizona.exclude(author=facilitator).exists()  # the team answered
+    assert not Comment.objects.filter(workplan__enrolment__cohort__status="planned").exists()
+
+
+def test_arizonas_workplan_waits_for_review(demo):
+    workplan = team("AZ").workplan
+
+    assert workplan.status == Workplan.Status.SUBMITTED
+    assert workplan.submitted_by.email == "arizona@demo.test"
+
+
+def test_colorado_cannot_see_arizonas_workplan_until_arizona_opts_in(demo, client):
+    arizona, colorado = team("AZ"), User.objects.get(email="colorado@demo.test")
+    url = reverse("workplans:workplan", args=[arizona.pk])
+    client.force_login(colorado)
+
+    assert arizona.cohort.shares_workplans
+    assert not arizona.workplan.shared
+    assert client.get(url).status_code == 404
+
+    Workplan.objects.filter(pk=arizona.workplan.pk).update(shared=True)
+
+    assert client.get(url).status_code == 200
+    assert team("CO").workplan.shared
+
+
+def test_every_started_team_submitted_its_start_self_assessment_with_ratings(demo):
+    for enrolment in started_teams().select_related("cohort__program__rubric"):
+        start = SelfAssessment.objects.get(enrolment=enrolment, phase="start")
+        dimensions = enrolment.cohort.program.rubric.dimensions.count()
+        assert start.status == "submitted"
+        assert start.ratings.exclude(level=None).count() == dimensions > 0
+
+
+def test_the_completed_cohorts_teams_show_change_from_start_to_end(demo):
+    completed = Cohort.objects.get(status=Cohort.Status.COMPLETED)
+    enrolments = Enrolment.objects.filter(cohort=completed)
+
+    assert enrolments.count() >= 3
+    for enrolment in enrolments:
+        comparison = selectors.assessment_comparison(enrolment)
+        assert comparison.end.status == "submitted"
+        assert comparison.average_change > 0
+        snapshot = WorkplanSnapshot.objects.get(workplan__enrolment=enrolment)
+        assert len(snapshot.data["goals"]) == enrolment.workplan.goals.count()
+    assert not SelfAssessment.objects.filter(phase="end").exclude(enrolment__cohort=completed)
+
+
+def test_support_requests_are_in_every_state_one_assigned_to_the_partner_login(demo):
+    partner = User.objects.get(email="partner@demo.test")
+    statuses = set(SupportRequest.objects.values_list("status", flat=True))
+
+    assert statuses == set(SupportRequest.Status.values)
+    assert SupportRequest.objects.filter(assignee=partner, status="assigned").exists()
+    helped = SupportEvent.objects.filter(step="helped", request__status__in=["accepted", "closed"])
+    assert helped.exists()
+    for request in SupportRequest.objects.prefetch_related("events"):
+        steps = [event.step for event in request.events.all()]
+        assert steps[0] == "asked"
+        assert ("closed" in steps) == (request.status == "closed")
+
+
+def test_the_partner_login_sees_only_requests_assigned_to_its_organisation_or_to_them(demo):
+    partner = User.objects.get(email="partner@demo.test")
+    organisation = partner.memberships.get().organisation
+
+    seen = selectors.support_requests_for(partner)
+
+    assert seen.exists()
+    assert all(r.assignee == partner or r.partner == organisation for r in seen)
+    assert seen.count() < SupportRequest.objects.count()
+
+
+def test_the_working_spaces_plan_no_messages(demo):
+    workplans_rows = Notification.objects.filter(content_type__app_label="workplans")
+    about_events = Notification.objects.exclude(kind__startswith="session").exclude(
+        kind="invitation"
+    )
+
+    assert not workplans_rows.exists()
+    assert not about_events.exists()
+
+
+def test_arizona_has_news_since_a_visit_three_days_ago(demo):
+    visit = TeamVisit.objects.get(person__email="arizona@demo.test")
+
+    assert visit.enrolment == team("AZ")
+    news = Comment.objects.filter(workplan__enrolment=visit.enrolment, created_at__gt=visit.seen_at)
+    assert news.exists()

@@ -1,5 +1,6 @@
 """The demo's learning sessions: a full series per cohort, attendance on the held ones, one
-moved, one cancelled and one team that missed two in a row — the same after a second run."""
+moved, one cancelled and one team that missed two in a row, a completed cohort whose
+sessions were all held — the same after a second run."""
 
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from accounts.models import User
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_teams
+from notifications.models import Notification
 from sessions_app.models import Attendance, LearningSession, Reschedule
 from sessions_app.selectors import attendance_by_team, session_roll
 
@@ -99,3 +101,13 @@ def test_the_next_session_of_oe_cohort_1_has_answers_to_count(seeded):
     # The demo's logins answer for themselves.
     logins = ["arizona@demo.test", "colorado@demo.test", "partner@demo.test"]
     assert not Attendance.objects.filter(session=following, person__email__in=logins).exists()
+
+
+def test_the_completed_cohort_held_all_its_sessions_and_nothing_is_planned_for_them(seeded):
+    cohort = Cohort.objects.get(status="completed")
+    sessions = cohort.learning_sessions.all()
+
+    assert sessions.count() == cohort.program.session_count
+    assert all(session.ends_at < NOW for session in sessions)
+    assert not sessions.filter(attendances__isnull=True).exists()
+    assert not Notification.objects.filter(cohort=cohort).exists()
