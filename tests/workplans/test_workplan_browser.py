@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
     assert_accessible_on_phone,
+    screenshot,
     sign_in,
 )
 from tests.factories import PASSWORD
@@ -146,3 +147,18 @@ def test_the_facilitator_reads_the_workplan(new_page, world, plan):
     expect(page.get_by_role("link", name="Add a goal")).to_have_count(0)
     assert_accessible(page, "workplan-facilitator")
     assert_accessible_on_phone(page, "workplan-facilitator")
+
+
+@time_machine.travel("2026-12-01 17:00Z", tick=True)
+def test_the_printed_workplan_has_no_navigation_or_buttons(new_page, world, plan):
+    page = new_page()
+    as_person(page, world.team_a_ed)
+    page.goto(f"/teams/{world.team_a.pk}/workplan/")
+
+    page.emulate_media(media="print")
+
+    screenshot(page, "workplan-print")
+    for hidden in ["nav", ".page-actions", ".action-controls", ".goal-actions", "footer"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+    expect(page.locator(".action-card").first).to_be_visible()
+    expect(page.get_by_text("Overdue by 11 days")).to_be_visible()
