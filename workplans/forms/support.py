@@ -5,14 +5,13 @@ refused (workplans.services.support), not applied over the other person's."""
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.choices import FocusArea
 from cohorts.models import Membership
 from portal.forms import DateField, PortalFormMixin, SubmitOnceMixin
 from workplans.models import Goal
-from workplans.services.support import MAX_HOURS
+from workplans.services.support import help_problems, needed_by_problem
 
 NEED_MAX = 4000
 NOTE_MAX = 4000
@@ -84,8 +83,8 @@ class SupportRequestForm(SubmitOnceMixin, PortalFormMixin, forms.Form):
 
     def clean_needed_by(self):
         needed_by = self.cleaned_data["needed_by"]
-        if needed_by < timezone.localdate():
-            raise forms.ValidationError(_("The date you need it by can't be in the past."))
+        if problem := needed_by_problem(needed_by):
+            raise forms.ValidationError(problem)
         return needed_by
 
 
@@ -180,21 +179,12 @@ class HelpForm(VersionMixin, PortalFormMixin, forms.Form):
         error_messages={"required": _("Say what help you gave.")},
     )
 
-    def clean_given_on(self):
-        given_on = self.cleaned_data["given_on"]
-        if given_on > timezone.localdate():
-            raise forms.ValidationError(_("The date of the help can't be in the future."))
-        return given_on
-
-    def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours <= 0:
-            raise forms.ValidationError(_("Enter the hours as a number above 0, for example 1.5."))
-        if hours > MAX_HOURS:
-            raise forms.ValidationError(
-                _("One entry can be at most 24 hours: log longer help day by day.")
-            )
-        return hours
+    def clean(self):
+        data = super().clean()
+        problems = help_problems(given_on=data.get("given_on"), hours=data.get("hours"))
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
 
 
 class CloseForm(VersionMixin, PortalFormMixin, forms.Form):

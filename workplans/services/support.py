@@ -68,6 +68,29 @@ def _step(support_request, step, by, *, note="", **extra):
     )
 
 
+def needed_by_problem(needed_by):
+    """What is wrong with the date a team needs help by (in the person's own today), if any."""
+    if needed_by < timezone.localdate():
+        return _("The date you need it by can't be in the past.")
+    return None
+
+
+def help_problems(*, given_on=None, hours=None):
+    """{field: message} for a help entry's date and hours (those given): no future date, none
+    older than a year, more than no time and at most a day."""
+    errors = {}
+    today = timezone.localdate()
+    if given_on is not None and given_on > today:
+        errors["given_on"] = _("The date of the help can't be in the future.")
+    elif given_on is not None and given_on < today - OLDEST_HELP:
+        errors["given_on"] = _("The date of the help must be within the last year.")
+    if hours is not None and hours <= 0:
+        errors["hours"] = _("Enter the hours as a number above 0, for example 1.5.")
+    elif hours is not None and hours > MAX_HOURS:
+        errors["hours"] = _("One entry can be at most 24 hours: log longer help day by day.")
+    return errors
+
+
 def is_partner_member(person, organisation):
     return (
         organisation is not None
@@ -89,8 +112,8 @@ def ask_for_support(enrolment, *, by, focus_area, need, needed_by, goal=None, pa
         raise ValidationError({"goal": _("Choose one of your team's goals.")})
     if partner is not None and not enrolment.cohort.partners.filter(pk=partner.pk).exists():
         raise ValidationError({"partner": _("Choose one of your cohort's planning partners.")})
-    if needed_by is not None and needed_by < timezone.localdate():
-        raise ValidationError({"needed_by": _("The date you need it by can't be in the past.")})
+    if needed_by is not None and (problem := needed_by_problem(needed_by)):
+        raise ValidationError({"needed_by": problem})
     support_request = SupportRequest.objects.create(
         enrolment=enrolment,
         focus_area=focus_area,
@@ -171,16 +194,7 @@ def log_help(support_request, *, by, given_on, hours, note, version=None):
         (Status.ACCEPTED,),
         _("Help can be logged once the request is accepted, and until it is closed."),
     )
-    errors = {}
-    today = timezone.localdate()
-    if given_on > today:
-        errors["given_on"] = _("The date of the help can't be in the future.")
-    elif given_on < today - OLDEST_HELP:
-        errors["given_on"] = _("The date of the help must be within the last year.")
-    if hours <= 0:
-        errors["hours"] = _("Enter the hours as a number above 0, for example 1.5.")
-    elif hours > MAX_HOURS:
-        errors["hours"] = _("One entry can be at most 24 hours: log longer help day by day.")
+    errors = help_problems(given_on=given_on, hours=hours)
     if errors:
         raise ValidationError(errors)
     event = _step(support_request, Step.HELPED, by, note=note, given_on=given_on, hours=hours)
