@@ -204,7 +204,7 @@ def _step_page(request, pk, step):
     if request.method == "POST":
         done = run_service(form, lambda: _act(step, user, support_request, form.cleaned_data))
         if done:
-            person = done.assignee.full_name if done.assignee else ""
+            person = (done.assignee.full_name or done.assignee.email) if done.assignee else ""
             messages.success(request, DONE[step] % {"person": person})
             return redirect(done)
         if form.has_error("__all__", "stale") or form.has_error("__all__", "wrong_status"):
