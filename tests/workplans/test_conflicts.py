@@ -1,9 +1,12 @@
 """Two people of the same team edit the same item: the second save is told, sees both versions,
 and loses nothing; saving again applies theirs. A stale one-click status says so too."""
 
+import threading
+import time
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from tests.workplans.factories import ActionItemFactory, GoalFactory
@@ -155,3 +158,40 @@ def test_the_service_refuses_a_stale_version_and_gives_the_stored_item(world, it
 
     assert refused.value.current.version == 2
     assert refused.value.current.updated_by == member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_clicks_at_the_same_moment_the_second_waits_and_is_refused(world, item, member):
+    """The version is read under a row lock: a second save waits for the first to commit,
+    then finds the version moved on, instead of both reading version 1 and both writing."""
+    first_holds_the_lock = threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.set_status(item, by=member, version=1, status="done")
+                first_holds_the_lock.set()
+                time.sleep(0.5)  # the second save starts meanwhile, and must wait
+        finally:
+            connection.close()
+
+    def second():
+        first_holds_the_lock.wait(5)
+        try:
+            services.set_status(item, by=world.team_a_ed, version=1, status="in_progress")
+        except EditConflict as conflict:
+            outcome["refused_at_version"] = conflict.current.version
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert outcome == {"refused_at_version": 2}
+    item.refresh_from_db()
+    assert (item.status, item.version) == ("done", 2)
+    assert ProgressUpdate.objects.filter(field="status").count() == 1
