@@ -109,6 +109,8 @@ def test_the_comparison_and_the_rubric_pages_are_accessible(new_page, world, rub
     staff.get_by_role("link", name="Add a dimension").click()
     staff.get_by_label("Name").fill("Budget equity")
     staff.get_by_role("button", name="Add the dimension").click()
-    expect(staff.get_by_role("alert")).to_contain_text("Describe level 1")
+    expect(staff.get_by_role("alert")).to_contain_text(
+        "Level 1: Describe what an organisation at this level looks like."
+    )
     assert_accessible(staff, "rubric-dimension-missing-levels")
     assert_accessible_on_phone(staff, "rubric-dimension-missing-levels")

@@ -109,8 +109,8 @@ def test_the_chart_is_an_image_described_by_the_table(client, world, dimensions,
     assert '<caption id="compare-table-caption">' in page
     assert page.count('scope="row"') == 4  # three dimensions and the average
     # Level 4 is 300 wide, so the end of "Awareness" (3) is 225 and its start (1) 75.
-    assert 'class="bar bar-start" x="56" y="24" width="75"' in page
-    assert 'class="bar bar-end" x="56" y="46" width="225"' in page
+    assert 'class="bar bar-start" x="56" y="26" width="75"' in page
+    assert 'class="bar bar-end" x="56" y="50" width="225"' in page
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
 
 

@@ -130,7 +130,7 @@ def test_a_dimension_with_a_missing_level_gets_a_message_next_to_it_and_nothing_
     assert response.status_code == 200
     page = response.content.decode()
     level = missing[-1]
-    assert f"Describe level {level}: what it looks like when a team is there." in page
+    assert f"Level {level}: Describe what an organisation at this level looks like." in page
     assert f'href="#id_{missing}"' in page  # the error summary links to the field
     assert f'aria-describedby="id_{missing}_helptext id_{missing}_error"' in page
     assert f'<div id="id_{missing}_error" class="invalid-feedback">' in page
@@ -195,7 +195,7 @@ def test_an_answered_dimension_cannot_be_deleted_and_says_why(staff_client, worl
     confirm = staff_client.get(url).content.decode()
     response = staff_client.post(url, follow=True)
 
-    assert "Kept: teams have answered it" in rubric_page
+    assert "So it is kept: it cannot be deleted." in rubric_page
     assert url not in rubric_page
     assert "cannot be deleted" in confirm and "Delete the dimension" not in confirm
     assert (

@@ -139,9 +139,7 @@ class DimensionForm(SubmitOnceMixin, PortalFormMixin, forms.ModelForm):
             "name": {"required": _("Give the dimension a name.")},
             **{
                 f"level_{n}": {
-                    "required": format_lazy(
-                        _("Describe level {n}: what it looks like when a team is there."), n=n
-                    )
+                    "required": _("Describe what an organisation at this level looks like.")
                 }
                 for n in LEVELS
             },

@@ -118,10 +118,11 @@ def assessment_reopen(request, pk, phase):
 
 # Start and end side by side ------------------------------------------------------------------
 
+# Sized so that the chart's 16-unit text reads at about 12 px on a phone and 16 px on a desktop.
 CHART_WIDTH = 400
 BAR_LEFT = 56  # room for the "Start" and "End" labels
 BAR_SPACE = 300  # the width of level 4
-ROW_HEIGHT = 76
+ROW_HEIGHT = 84
 
 
 def _signed(number, digits=0):
@@ -150,9 +151,9 @@ def _chart(rows):
         bars.append(
             {
                 "row": row,
-                "name_y": top + 16,
-                "start": _bar(row.start, top + 24),
-                "end": _bar(row.end, top + 46),
+                "name_y": top + 18,
+                "start": _bar(row.start, top + 26),
+                "end": _bar(row.end, top + 50),
             }
         )
     return {
