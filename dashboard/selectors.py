@@ -371,6 +371,7 @@ def news_since(enrolment, workplan, person, since):
     comments = (
         Comment.objects.filter(workplan=workplan, created_at__gt=since)
         .exclude(author=person)
+        .order_by()
         .values(
             kind=Value("comment", output_field=CharField()),
             when=F("created_at"),
@@ -387,6 +388,7 @@ def news_since(enrolment, workplan, person, since):
     changes = (
         ProgressUpdate.objects.filter(workplan=workplan, at__gt=since, field=ChangedField.STATUS)
         .exclude(by=person)
+        .order_by()
         .values(
             kind=Value("status", output_field=CharField()),
             when=F("at"),
@@ -405,6 +407,7 @@ def news_since(enrolment, workplan, person, since):
         SupportEvent.objects.filter(request__enrolment=enrolment, at__gt=since)
         .exclude(by__in=team)
         .exclude(by=person)
+        .order_by()
         .values(
             kind=Value("support", output_field=CharField()),
             when=F("at"),
@@ -418,6 +421,7 @@ def news_since(enrolment, workplan, person, since):
             new=F("step"),
         )
     )
+    # Each without its model's ordering: SQLite allows none inside a UNION.
     rows = comments.union(changes, answers, all=True).order_by("-when")[: NEWS_SHOWN + 1]
     statuses, focus_areas, steps = (
         dict(choices.choices) for choices in (ActionStatus, FocusArea, SupportStep)
