@@ -17,6 +17,7 @@ from tests.workplans.factories import (
     WorkplanFactory,
 )
 from workplans.models import Workplan
+from workplans.services import workplan as services
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +231,37 @@ def test_the_workplan_page_costs_the_same_with_2_and_20_goals(
     # team?" (asked once for the page by the review include's review_of).
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def changed_many_times(world, count):
+    """An action item whose owner changed `count` times, with a comment per change."""
+    item = ActionItemFactory(goal__workplan__enrolment=world.team_a)
+    team = [seat.person for seat in world.team_a.seats.current()]
+    for turn in range(count):
+        item = services.edit_action_item(
+            item, by=team[turn % 3], version=item.version, owner=team[(turn + 1) % 3]
+        )
+        CommentFactory(action_item=item, author=world.fac1)
+    return item
+
+
+def test_the_item_page_and_the_timeline_cost_the_same_with_2_and_20_changes(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.team_a_ed)
+    few, many = changed_many_times(world, 2), changed_many_times(world, 20)
+    item_urls = [reverse("workplans:action_item", args=[item.pk]) for item in (few, many)]
+
+    assert queries_for(client, item_urls[0]) == queries_for(client, item_urls[1])
+    # 1 the login session, 2 the user, 3 "are they staff?", 4 the item within the person's
+    # scope (goal, team and owner joined), 5 its progress updates with who made them, 6 the
+    # owners they name, 7 the person's roles for the menu, 8 "do they facilitate?" and 9 "are
+    # they on the team?" (the review include's review_of, asked once), 10 the item's comments
+    # with their authors.
+    with django_assert_max_num_queries(10):
+        client.get(item_urls[1])
+    # 1–3 as above, 4 the team within scope, 5 its workplan, 6 the count of its updates (the
+    # pages), 7 one page of updates with who and which item, 8 the owners they name, 9 the
+    # person's roles for the menu.
+    with django_assert_max_num_queries(9):
+        client.get(reverse("workplans:timeline", args=[world.team_a.pk]))

@@ -33,10 +33,6 @@ EDIT = "workplans.edit_workplan"
 TIMELINE_PAGE = 50
 
 
-def _can_edit(user, enrolment):
-    return user.has_perm(EDIT, enrolment)
-
-
 def _editable_values(obj, names):
     return {name: getattr(obj, name) for name in names}
 
@@ -159,6 +155,8 @@ def action_create(request, pk):
 
 
 def action_item(request, pk):
+    """As on the workplan page, whether the person may edit is asked once, by the review
+    include's `review_of` tag."""
     item = selectors.get_action_item_for(request.user, pk)
     enrolment = item.goal.workplan.enrolment
     selectors.mark_overdue(item, timezone.localdate())
@@ -168,7 +166,6 @@ def action_item(request, pk):
         {
             "enrolment": enrolment,
             "item": item,
-            "can_edit": _can_edit(request.user, enrolment),
             "status_choices": ActionStatus.choices,
             "entries": selectors.timeline(item.updates.all()),
         },
@@ -284,7 +281,7 @@ def timeline(request, pk):
             "enrolment": enrolment,
             "workplan": plan,
             "page": page,
-            "entries": selectors.timeline(page.object_list) if page else [],
+            "entries": selectors.timeline(page.object_list) if page is not None else [],
         },
     )
 
