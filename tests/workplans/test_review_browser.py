@@ -1,20 +1,19 @@
-# ruff: noqa: F811 (pytest fixtures imported from tests/browser/conftest.py, used as arguments)
 """The review's pages in a browser: the facilitator comments on a goal of a submitted workplan
 and marks it reviewed; the team sees the comment, answers it and chooses whether to share;
 the snapshot page before and after the cohort's end. axe-core clean at desktop and phone
 widths (screenshots in /tmp/browser-shots/)."""
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from accounts.models import STAFF_GROUP
 from cohorts.choices import CohortStatus
-from tests.browser.conftest import (  # noqa: F401 (the browser fixtures, shared)
+from tests.browser import conftest as browser_side
+from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
     assert_accessible_on_phone,
-    browser,
-    new_page,
-    page,
     sign_in,
 )
 from tests.factories import PASSWORD
@@ -23,6 +22,17 @@ from workplans.models import Comment, Workplan
 from workplans.services.review import freeze_workplans
 
 pytestmark = BROWSER_TEST
+
+# tests/browser's fixtures, for this module beside the rest of the review tests.
+browser = browser_side.browser
+new_page = browser_side.new_page
+
+
+@pytest.fixture(autouse=True)
+def _staff_group(transactional_db):
+    """The migrations' staff group, which a browser test run before this one may have flushed
+    away (world's staff join it)."""
+    Group.objects.get_or_create(name=STAFF_GROUP)
 
 
 @pytest.fixture
