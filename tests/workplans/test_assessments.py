@@ -274,7 +274,7 @@ def test_the_second_of_two_saves_is_told_and_loses_nothing(client, world, dimens
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "saved this since you opened it" in page
+    assert "Someone on your team saved this self-assessment after you opened it" in page
     assert "Typed second" in page  # what they typed
     assert checked(dimensions[0], 1) in page
     assert "Saved first" in page  # and what is saved now
