@@ -281,6 +281,16 @@ def test_comments_are_shown_escaped(client, world):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
+def test_a_second_visit_moves_the_last_one_on(client, world, september):
+    me = world.team_a_ed
+    get_home(client, me, world.team_a)
+    september.shift(timedelta(hours=2))
+    response = client.get(home_of(world.team_a))
+    assert response.context["enrolment"].last_seen == NOW
+    visit = TeamVisit.objects.get(person=me, enrolment=world.team_a)
+    assert visit.seen_at == NOW + timedelta(hours=2)
+
+
 def test_each_person_has_their_own_last_visit(client, world):
     me, ed_b = world.team_a_ed, executive_director(world.team_b)
     get_home(client, me, world.team_a)
