@@ -186,7 +186,8 @@ def test_a_sharing_answer_that_is_neither_yes_nor_no_changes_nothing(client, wor
     )
 
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose yes or no: share your workplan or not." in response.content.decode()
+    assert "<script>x</script>" not in response.content.decode()
     assert not Workplan.objects.get(enrolment=world.team_a).shared
 
 

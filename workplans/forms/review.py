@@ -36,5 +36,8 @@ class SharingForm(PortalFormMixin, forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether to share your workplan.")},
+        error_messages={
+            "required": _("Choose whether to share your workplan."),
+            "invalid_choice": _("Choose yes or no: share your workplan or not."),
+        },
     )
