@@ -322,6 +322,35 @@ def test_a_level_out_of_range_is_a_message_not_a_500(client, world, dimensions):
     assert not SelfAssessment.objects.exists()
 
 
+@pytest.mark.parametrize("version", ["abc", "-1", "", "99999999999999999999"])
+def test_a_page_with_an_odd_version_is_out_of_date_and_keeps_what_was_typed(
+    client, world, dimensions, version
+):
+    signed_in(client, world.team_a_ed)
+    data = answers_post(dimensions, [1, 2, 3], version=version, notes={0: "Kept"})
+
+    response = client.post(url(world.team_a), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "out of date" in page or "after you opened it" in page
+    assert "Kept" in page and checked(dimensions[1], 2) in page
+    assert f'name="version" value="{UNSAVED}"' in page  # saving again now works
+    assert not SelfAssessment.objects.exists()
+
+
+def test_a_nul_byte_in_a_note_is_a_message_next_to_it(client, world, dimensions):
+    signed_in(client, world.team_a_ed)
+
+    response = client.post(
+        url(world.team_a), answers_post(dimensions, [1, 2, 3], version=0, notes={1: "a\x00b"})
+    )
+
+    assert response.status_code == 200
+    assert f'id="id_note_{dimensions[1].pk}_error"' in response.content.decode()
+    assert not SelfAssessment.objects.exists()
+
+
 # Which phases are open ------------------------------------------------------------------------
 
 

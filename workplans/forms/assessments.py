@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,15 @@ class AssessmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors.pop("version", None):
+            # A page without a version it could have been sent with is treated as out of date.
+            self.add_error(
+                None,
+                ValidationError(
+                    _("This page was out of date. Check your answers and save again."),
+                    code="changed",
+                ),
+            )
         if self.submitting:
             for dimension in self.dimensions:
                 name = f"level_{dimension.pk}"
