@@ -304,6 +304,7 @@ OBJECT_PAGES = {
     "workplans:rubric_edit": fill(pk="program", data={"title": "Walked rubric"}),
     "workplans:rubric_dimension_add": fill(pk="program", data=DIMENSION),
     "workplans:rubric_dimension_edit": fill(pk="dimension", data=DIMENSION),
+    "workplans:rubric_dimension_move": fill(pk="dimension", data={"direction": "down"}),
     "workplans:rubric_dimension_delete": fill(pk="dimension"),
     "workplans:action_items_csv": fill(pk="team", team_only=True),
     "workplans:support_list": fill(pk="team", team_only=True),

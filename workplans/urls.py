@@ -30,6 +30,11 @@ urlpatterns = [
         name="rubric_dimension_edit",
     ),
     path(
+        "rubrics/dimensions/<int:pk>/move/",
+        assessments.rubric_dimension_move,
+        name="rubric_dimension_move",
+    ),
+    path(
         "rubrics/dimensions/<int:pk>/delete/",
         assessments.rubric_dimension_delete,
         name="rubric_dimension_delete",

@@ -175,6 +175,23 @@ def test_staff_save_the_title_and_introduction(staff_client, world, rubric):
     assert "Kept" in empty.content.decode()
 
 
+def test_staff_move_a_dimension_up_and_down_and_nothing_moves_past_either_end(
+    staff_client, world, rubric
+):
+    first, second, third = (DimensionFactory(rubric=rubric, name=n) for n in "ABC")
+
+    def move(dimension, direction):
+        url = reverse("workplans:rubric_dimension_move", args=[dimension.pk])
+        assert staff_client.post(url, {"direction": direction}).status_code == 302
+        return list(rubric.dimensions.order_by("position").values_list("name", flat=True))
+
+    assert move(third, "up") == ["A", "C", "B"]
+    assert move(first, "down") == ["C", "A", "B"]
+    assert move(third, "up") == ["C", "A", "B"]
+    assert move(second, "down") == ["C", "A", "B"]
+    assert move(second, "sideways") == ["C", "A", "B"]
+
+
 def test_an_unanswered_dimension_is_deleted(staff_client, world, rubric):
     dimension = DimensionFactory(rubric=rubric)
     url = reverse("workplans:rubric_dimension_delete", args=[dimension.pk])

@@ -250,6 +250,28 @@ def update_dimension(dimension, *, by, **fields):
     return dimension
 
 
+UP, DOWN = "up", "down"
+
+
+@transaction.atomic
+def move_dimension(dimension, *, direction, by):
+    """Swap the dimension with the one before (up) or after (down) it; at either end of the
+    rubric nothing moves. Positions are renumbered 0, 1, 2… on the way."""
+    require(by, "workplans.edit_rubric", dimension.rubric.program)
+    rubric = _rubric(dimension.rubric.program)
+    order = list(rubric.dimensions.select_for_update().order_by("position", "pk"))
+    index = next(i for i, d in enumerate(order) if d.pk == dimension.pk)
+    other = index - 1 if direction == UP else index + 1
+    if direction not in (UP, DOWN) or not 0 <= other < len(order):
+        return
+    order[index], order[other] = order[other], order[index]
+    for position, each in enumerate(order):
+        each.position = position
+    Dimension.objects.bulk_update(order, ["position"])
+    rubric.updated_at = timezone.now()
+    rubric.save(update_fields=["updated_at"])
+
+
 @transaction.atomic
 def delete_dimension(dimension, *, by):
     """Remove a dimension nobody has answered yet: an answered one keeps teams' answers

@@ -278,6 +278,18 @@ def rubric_dimension_edit(request, pk):
     )
 
 
+@require_POST
+def rubric_dimension_move(request, pk):
+    user = request.user
+    dimension = selectors.get_rubric_dimension_for(user, pk)
+    program = dimension.rubric.program
+    require(user, "workplans.edit_rubric", program)
+    services.move_dimension(dimension, direction=request.POST.get("direction"), by=user)
+    return redirect(
+        reverse("workplans:rubric_edit", args=[program.pk]) + f"#dimension-{dimension.pk}"
+    )
+
+
 def rubric_dimension_delete(request, pk):
     user = request.user
     dimension = selectors.get_rubric_dimension_for(user, pk)
