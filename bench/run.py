@@ -44,7 +44,9 @@ def parse_args():
     parser.add_argument("--sizes", help="claim batch sizes (200,1000,5000,10000)")
     parser.add_argument("--repeat", type=int, help="claim runs, best of (3; smoke 1)")
     parser.add_argument(
-        "--only", choices=["claim"], help="run one part: the claim (no pages, no write costs)"
+        "--only",
+        choices=["claim", "pages"],
+        help="run one part: the claim, or the pages (with their data; no write costs, no claim)",
     )
     args = parser.parse_args()
     defaults = (
@@ -141,9 +143,11 @@ def main():
         "page; medians of the rounds",
     )  # fmt: skip
 
-    small, large = (int(n) for n in args.teams.split(","))
-    write_targets = writes.run((small, large))
-    claim_targets = run_claim(args, base, national_name)
+    write_targets, claim_targets = [], []
+    if args.only != "pages":
+        small, large = (int(n) for n in args.teams.split(","))
+        write_targets = writes.run((small, large))
+        claim_targets = run_claim(args, base, national_name)
 
     report_targets([*page_targets, *write_targets, *claim_targets])
     if failed:

@@ -32,7 +32,9 @@ def test_the_bench_runs_small_and_judges_every_target():
     output = result.stdout
     assert result.returncode == 0, output[-4000:] + result.stderr[-4000:]
     assert "FAILED" not in output
-    for page in ("home, staff", "cohort page", "attendance page", "outbox", "calendar feed"):
+    pages = ("home, staff", "cohort page", "attendance page", "outbox", "calendar feed",
+             "workplan page", "team home", "review queue", "admin action items")  # fmt: skip
+    for page in pages:
         assert f"\n  {page} " in output, page
     targets = output.split("\nTargets\n")[1].splitlines()
     assert all(line.startswith(("  met ", "  NOT met ")) for line in targets), targets
