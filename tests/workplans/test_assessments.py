@@ -205,6 +205,17 @@ def test_the_service_refuses_a_submission_with_a_missing_level(world, dimensions
     assert not SelfAssessment.objects.exists()
 
 
+def test_nothing_is_saved_for_a_program_without_a_rubric(client, world):
+    signed_in(client, world.team_a_ed)
+
+    page = client.get(url(world.team_a)).content.decode()
+    response = client.post(url(world.team_a), {"version": 0, "action": "draft"}, follow=True)
+
+    assert "This program has no self-assessment yet." in page
+    assert "no dimensions yet" in response.content.decode()
+    assert not SelfAssessment.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["team_b", "fac1", "staff"])
 def test_only_the_team_saves_its_answers_not_even_staff(world, dimensions, role):
     """Staff may do everything else (accounts.backends); a self-assessment is the team's

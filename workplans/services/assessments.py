@@ -84,6 +84,10 @@ def _check_can_write(enrolment, phase, assessment, *, by, version):
         )
 
 
+def no_dimensions():
+    return ValidationError(_("This program's rubric has no dimensions yet."), code="empty")
+
+
 def _dimensions(enrolment):
     return list(Dimension.objects.filter(rubric__program=enrolment.cohort.program_id))
 
@@ -128,7 +132,10 @@ def save_draft(target, answers, *, by, version):
     on its first save. Returns it."""
     enrolment, phase, assessment = _locked(target)
     _check_can_write(enrolment, phase, assessment, by=by, version=version)
-    assessment = _write(enrolment, phase, assessment, answers, dimensions=_dimensions(enrolment))
+    dimensions = _dimensions(enrolment)
+    if not dimensions:
+        raise no_dimensions()
+    assessment = _write(enrolment, phase, assessment, answers, dimensions=dimensions)
     assessment.save()
     return assessment
 
@@ -140,7 +147,7 @@ def submit_assessment(target, answers, *, by, version):
     _check_can_write(enrolment, phase, assessment, by=by, version=version)
     dimensions = _dimensions(enrolment)
     if not dimensions:
-        raise ValidationError(_("This program's rubric has no dimensions yet."), code="empty")
+        raise no_dimensions()
     missing = [d.name for d in dimensions if (answers.get(d.pk) or {}).get("level") is None]
     if missing:
         raise ValidationError(

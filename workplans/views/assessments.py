@@ -48,8 +48,11 @@ def assessment(request, pk, phase):
     if request.method == "POST":
         if not can_take:
             raise PermissionDenied
-        if submitted:
-            messages.error(request, services.already_submitted(saved).messages[0])
+        refused = services.already_submitted(saved) if submitted else None
+        if not dimensions:
+            refused = services.no_dimensions()
+        if refused:
+            messages.error(request, refused.messages[0])
             return redirect("workplans:assessment", pk=enrolment.pk, phase=phase)
         submitting = request.POST.get("action") == SUBMIT
         form = AssessmentForm(
