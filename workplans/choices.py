@@ -63,3 +63,21 @@ class SupportStep(models.TextChoices):
     HELPED = "helped", _("Help given")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+
+
+class CheckInStatus(models.TextChoices):
+    """What the team did with a check-in. Upcoming, due and overdue follow from its date."""
+
+    OPEN = "open", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class Confidence(models.IntegerChoices):
+    """How sure the team is of reaching its goals by the next check-in."""
+
+    VERY_LOW = 1, _("Not at all confident")
+    LOW = 2, _("Slightly confident")
+    MEDIUM = 3, _("Somewhat confident")
+    HIGH = 4, _("Confident")
+    VERY_HIGH = 5, _("Very confident")

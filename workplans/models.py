@@ -18,6 +18,8 @@ from cohorts.models import Enrolment, Organisation, Program
 from workplans.choices import (
     ActionStatus,
     AssessmentStatus,
+    CheckInStatus,
+    Confidence,
     ChangedField,
     GoalFocus,
     Phase,
@@ -466,3 +468,96 @@ class TeamVisit(models.Model):
 
     def __str__(self):
         return f"{self.person} saw {self.enrolment} at {self.seen_at}"
+
+
+# After the cohort: check-ins --------------------------------------------------------------------
+
+
+class CheckIn(models.Model):
+    """One of the periodic check-ins that follow a cohort, planned from its program's cadence:
+    due on a date, saved as a draft, submitted once (a facilitator can reopen it), reviewed."""
+
+    Status = CheckInStatus
+    Confidence = Confidence
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="checkins")
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_on = models.DateField(_("due"))
+    # The date the cadence gave it; due_on differs once a facilitator grants an extension.
+    planned_due_on = models.DateField(_("planned due date"))
+    extension_reason = models.TextField(_("why it was extended"), blank=True)
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
+    extended_by = _person()
+    status = models.CharField(
+        _("status"), max_length=12, choices=CheckInStatus, default=CheckInStatus.OPEN
+    )
+    what_changed = models.TextField(_("what changed since the last check-in"), blank=True)
+    whats_next = models.TextField(_("what's next"), blank=True)
+    support_needed = models.TextField(_("support needed"), blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"), choices=Confidence, null=True, blank=True
+    )
+    # The team's choice: its highlights show on the cohort's community-of-practice page.
+    shared = models.BooleanField(_("share the highlights with the cohort"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = _person()
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = _person()
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = _person()
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = _person()
+    review_comment = models.TextField(_("facilitator's comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["enrolment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "number"], name="one_checkin_per_number"),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=1, confidence__lte=5),
+                name="checkin_confidence_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.enrolment} — {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("workplans:checkin", args=[self.pk])
+
+    @property
+    def is_submitted(self):
+        return self.status != CheckInStatus.OPEN
+
+    def days_overdue(self, today=None):
+        """How many days past its due date an open check-in is (0 when it is not)."""
+        if self.is_submitted:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.due_on).days)
+
+
+class CheckInGoal(models.Model):
+    """Where one goal of the workplan's snapshot stands at a check-in."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="goals")
+    # The goal's id in the snapshot (WorkplanSnapshot.data), and its title as it was frozen.
+    goal_key = models.PositiveIntegerField()
+    title = models.CharField(_("goal"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("check-in goal")
+        verbose_name_plural = _("check-in goals")
+        ordering = ["checkin", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "goal_key"], name="one_row_per_goal"),
+        ]
+
+    def __str__(self):
+        return self.title

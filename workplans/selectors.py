@@ -25,6 +25,7 @@ from cohorts.selectors import programs_for
 from workplans.choices import ActionStatus, ChangedField
 from workplans.models import (
     ActionItem,
+    CheckIn,
     Comment,
     Dimension,
     Goal,
@@ -451,3 +452,21 @@ def snapshot_of(enrolment):
 def comments_on_item(item):
     """An action item's comments with their authors, in one query."""
     return item.comments.select_related("author")
+
+
+# Check-ins: the team's own, its cohort's facilitators', staff's; never partners' --------------
+
+
+def checkins_for(user):
+    """Check-ins the person may open. Other teams of the cohort see only the highlights a team
+    shared, on the community-of-practice page, never the check-in itself."""
+    qs = CheckIn.objects.select_related(
+        "enrolment__organisation", "enrolment__cohort", "enrolment__cohort__program"
+    )
+    if is_alliance_staff(user):
+        return qs
+    return qs.filter(enrolment__in=Enrolment.objects.filter(_own_and_led(user)).values("pk"))
+
+
+def get_checkin_for(user, pk):
+    return get_object_or_404(checkins_for(user), pk=pk)

@@ -11,6 +11,7 @@ from tests.factories import EnrolmentFactory, ProgramFactory
 from workplans.choices import GoalFocus
 from workplans.models import (
     ActionItem,
+    CheckIn,
     Comment,
     Dimension,
     Goal,
@@ -105,3 +106,13 @@ class SupportRequestFactory(DjangoModelFactory):
     focus_area = FocusArea.DATA
     need = "Help disaggregating our enrolment data by race and language."
     needed_by = date(2027, 2, 1)
+
+
+class CheckInFactory(DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    due_on = date(2027, 3, 1)
+    planned_due_on = factory.LazyAttribute(lambda o: o.due_on)
