@@ -344,6 +344,26 @@ def load_with_python(base, visit, seconds, connections):
     return Sample(len(latencies), took, _percentile(latencies, 0.95) * 1000, sum(errors))
 
 
+def settle(base, connections):
+    """Wait until the server has answered what the last load left in its queue: when a
+    window ends, up to `connections` requests are still waiting for a worker, and a slow
+    page's would otherwise be served in the next page's window. As many /healthz requests
+    queue behind them; once all have answered, the queue is empty."""
+    health = Visit(HEALTH, path="/healthz")
+
+    def ask():
+        try:
+            _get(base, health, timeout=60)
+        except OSError:
+            pass
+
+    threads = [threading.Thread(target=ask) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def choose_loader(name, seconds):
     """wrk when installed and the windows are whole seconds (wrk counts in seconds)."""
     whole = float(seconds).is_integer()
@@ -372,7 +392,8 @@ class Result:
 
 def measure(base, visits, *, rounds, seconds, warmup, connections, loader):
     """A warm-up of each page, then `rounds` rounds loading every page and the baselines
-    back to back. A page that does not answer 200 first is not loaded."""
+    back to back, each window starting on an idle server. A page that does not answer 200
+    first is not loaded."""
     results = []
     for visit in visits:
         if not visit.error:
@@ -383,9 +404,11 @@ def measure(base, visits, *, rounds, seconds, warmup, connections, loader):
     live = [r for r in results if not r.visit.error]
     for result in live if warmup else []:
         loader(base, result.visit, warmup, connections)
+        settle(base, connections)
     for _round in range(rounds):
         for result in live:
             result.samples.append(loader(base, result.visit, seconds, connections))
+            settle(base, connections)
     return results
 
 
