@@ -57,12 +57,14 @@ from tests.url_walk import (
 )
 from tests.workplans.factories import (
     ActionItemFactory,
+    CheckInFactory,
     CommentFactory,
     DimensionFactory,
     GoalFactory,
     RatingFactory,
     SupportRequestFactory,
 )
+from workplans.checkin_links import token_for
 from workplans.models import ProgressUpdate, WorkplanSnapshot
 
 # Twenty minutes before team A's session: answers are still open, attendance has opened.
@@ -156,7 +158,7 @@ def team_a(world, settings, tmp_path):
 def _working_space(world, person):
     """Team A's workplan (one goal, one action item with a comment and a progress update,
     a snapshot), its start self-assessment, and a support request assigned to the cohort's
-    planning partner."""
+    planning partner, and a check-in."""
     rating = RatingFactory(
         assessment__enrolment=world.team_a,
         dimension=DimensionFactory(rubric__program=world.program1),
@@ -187,6 +189,7 @@ def _working_space(world, person):
             assignee=world.partner,
             status="assigned",
         ),
+        "checkin": CheckInFactory(enrolment=world.team_a),
     }
 
 
@@ -321,6 +324,8 @@ OBJECT_PAGES = {
     "workplans:support_reopen": fill(
         pk="support_request", data={"note": "Still stuck"}, team_only=True, insider="team_a"
     ),
+    # Check-ins
+    "workplans:checkin": fill(pk="checkin", team_only=True),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------
@@ -400,6 +405,13 @@ TOKEN_PAGES = {
         },
         right=lambda o: {"token": unsubscribe_token(o["person"].email, "session_reminder")},
         refused=is_400,
+    ),
+    "workplans:checkin_link": Token(
+        wrong=lambda o: {
+            "token": signing.dumps({"c": o["checkin"].pk, "p": o["person"].pk}, salt="other")
+        },
+        right=lambda o: {"token": token_for(o["checkin"], o["person"])},
+        refused=renders("workplans/checkin_link.html"),
     ),
 }
 

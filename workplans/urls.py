@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workplans.views import assessments, review, support
+from workplans.views import assessments, checkins, review, support
 from workplans.views import workplan as workplan_views
 
 app_name = "workplans"
@@ -72,4 +72,7 @@ urlpatterns = [
     path("support/<int:pk>/help/", support.support_help, name="support_help"),
     path("support/<int:pk>/close/", support.support_close, name="support_close"),
     path("support/<int:pk>/reopen/", support.support_reopen, name="support_reopen"),
+    # Check-ins
+    path("checkins/<int:pk>/", checkins.checkin, name="checkin"),
+    path("checkins/link/<str:token>/", checkins.checkin_link, name="checkin_link"),
 ]
