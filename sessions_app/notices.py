@@ -21,6 +21,7 @@ from cohorts.models import TakingPart
 from notifications import kinds
 from notifications import services as ledger
 from portal.templatetags.portal_time import when
+from sessions_app import answer_links
 from sessions_app.calendar import build_calendar
 from sessions_app.models import Attendance, LearningSession, WrapUp
 
@@ -290,6 +291,16 @@ def _wrap_up_context(row, session):
     }
 
 
+def _reminder_context(row, session):
+    """A reminder carries its recipient's own link to answer from the email (one link to a
+    page with the two buttons: opening it changes nothing)."""
+    person = row.recipient
+    return {
+        **_context(row, session),
+        "answer_url": answer_links.answer_url(session, person) if person else None,
+    }
+
+
 def _context(row, session):
     old = row.payload.get("old_starts_at")
     return {
@@ -333,14 +344,20 @@ def register():
     hooks.cohort_saved.subscribe(sync_cohort)
     hooks.program_saved.subscribe(sync_program)
     hooks.cohort_completed.subscribe(cohort_completed)
+    kinds.register(
+        kinds.Kind(
+            code=REMINDER,
+            label=_("Session reminders"),
+            description=_("Before each of your sessions: by default a week and a day before."),
+            context=_reminder_context,
+            still_applies=_reminder_applies,
+            attachments=_calendar,
+            lock=_lock,
+            describe=describe,
+        )
+    )
     kinds.register_all(
         [
-            (
-                REMINDER,
-                _("Session reminders"),
-                _("Before each of your sessions: by default a week and a day before."),
-                _reminder_applies,
-            ),
             (
                 MOVED,
                 _("Session moved"),

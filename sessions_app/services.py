@@ -225,24 +225,24 @@ def _team_seat(session, person):
 
 
 @transaction.atomic
-def set_rsvp(session, *, person, rsvp, note=""):
+def set_rsvp(session, *, person, rsvp, note=None):
     """Someone invited to the session answers for themself, before it starts: a team member
-    (their row names their team) or a planning partner of the cohort (no team)."""
+    (their row names their team) or a planning partner of the cohort (no team). Without a
+    note (the email's link has only the two buttons) a note given earlier stays."""
     if not rules.test_rule("sessions_app.answers", person, session):
         raise PermissionDenied
+    if rsvp not in Attendance.Rsvp.values:
+        raise ValidationError(_("Choose attending or can't attend."))
     seat = _team_seat(session, person)
     if session.is_cancelled:
         raise ValidationError(_("This session is cancelled."))
     if session.has_started:
         raise ValidationError(_("The session has started: answers are closed."))
+    answer = {"rsvp": rsvp, "enrolment": seat.enrolment if seat else None}
+    if note is not None:
+        answer["rsvp_note"] = note.strip()
     row, _created = Attendance.objects.update_or_create(
-        session=session,
-        person=person,
-        defaults={
-            "rsvp": rsvp,
-            "rsvp_note": note.strip(),
-            "enrolment": seat.enrolment if seat else None,
-        },
+        session=session, person=person, defaults=answer
     )
     return row
 

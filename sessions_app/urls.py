@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/undo/", views.session_undo, name="session_undo"),
     path("sessions/<int:pk>/rsvp/", views.session_rsvp, name="session_rsvp"),
+    path("sessions/answer/<str:token>/", views.rsvp_from_email, name="rsvp_from_email"),
     path("sessions/<int:pk>/attendance/", views.attendance_mark_rest, name="attendance_mark_rest"),
     path(
         "sessions/<int:pk>/attendance/<int:person_pk>/",

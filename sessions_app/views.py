@@ -7,17 +7,18 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts.timezones import zone_or_utc
 from cohorts.models import TakingPart
 from cohorts.selectors import get_cohort_for
 from portal.forms import act_and_report, run_service
 from portal.permissions import require
-from sessions_app import notices, selectors, services
+from sessions_app import answer_links, notices, selectors, services
 from sessions_app.calendar import FEED_REFRESH, build_calendar
 from sessions_app.forms import (
     PLACE_FIELDS,
@@ -363,6 +364,39 @@ def session_rsvp(request, pk):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     return redirect(session)
+
+
+@login_not_required
+def rsvp_from_email(request, token):
+    """A session reminder's link: the session and two buttons, no sign-in needed (the token is
+    signed: sessions_app/answer_links.py). A GET changes nothing, since mail scanners follow
+    links; the buttons POST. Shown in the person's own language and zone, not the visitor's."""
+    session, person, refused = answer_links.read(token)
+    if session is None or person is None:
+        context = {"refused": refused}
+        return render(request, "sessions_app/rsvp_from_email.html", context, status=refused.status)
+    saved = error = None
+    with translation.override(person.language), timezone.override(zone_or_utc(person.time_zone)):
+        if request.method == "POST" and refused is None:
+            try:
+                saved = services.set_rsvp(session, person=person, rsvp=request.POST.get("rsvp"))
+            except PermissionDenied:
+                refused = answer_links.NOT_INVITED
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                refused = answer_links.refusal(session, person)
+        context = {
+            "session": session,
+            "person": person,
+            "refused": refused,
+            "saved": saved,
+            "error": error,
+            "answer": session.attendances.filter(person=person).first(),
+            "choices": Attendance.Rsvp.choices,
+            "other_signed_in": request.user.is_authenticated and request.user != person,
+        }
+        status = refused.status if refused else (400 if error else 200)
+        return render(request, "sessions_app/rsvp_from_email.html", context, status=status)
 
 
 def _attendance_response(request, session, *, message, person=None, whole=False, error=None):
