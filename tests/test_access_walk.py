@@ -38,6 +38,7 @@ from accounts.models import STAFF_GROUP
 from cohorts.choices import TeamRole
 from notifications.models import DigestItem, KindPreference, MutedKind, Notification
 from notifications.services import unsubscribe_token
+from sessions_app.answer_links import answer_token
 from sessions_app.models import Reschedule
 from tests.factories import InvitationFactory
 from tests.sessions_app.factories import (
@@ -404,6 +405,14 @@ TOKEN_PAGES = {
             "token": signing.dumps({"e": o["person"].email, "k": "session_reminder"}, salt="other")
         },
         right=lambda o: {"token": unsubscribe_token(o["person"].email, "session_reminder")},
+        refused=is_400,
+    ),
+    "sessions_app:rsvp_from_email": Token(
+        # Team A's session and person, signed with another salt (a forged or another link's).
+        wrong=lambda o: {
+            "token": signing.dumps({"s": o["session"].pk, "p": o["person"].pk}, salt="other")
+        },
+        right=lambda o: {"token": answer_token(o["session"], o["person"])},
         refused=is_400,
     ),
     "workplans:checkin_link": Token(
