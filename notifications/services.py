@@ -106,26 +106,41 @@ def plan_many(*, kind, about, messages, cohort=None):
     A row whose moment did not change is left to delivery (waiting, in flight, retrying or
     sent): re-planning it would cancel a due row that only waits for the broker.
     """
+    plan_each(kind=kind, plans=[(about, messages)], cohort=cohort)
+
+
+def plan_each(*, kind, plans, cohort=None):
+    """plan_many for several objects of one model at once: `plans` is [(about, messages)].
+    The same few statements however many objects and people (a cohort's check-ins)."""
+    if not plans:
+        return
     now = timezone.now()
     passed = now - timedelta(minutes=1)
-    content_type = ContentType.objects.get_for_model(about)
-    wanted = {(message.to_email.lower(), message.slot): message for message in messages}
+    content_type = ContentType.objects.get_for_model(plans[0][0])
+    wanted = {
+        (about.pk, message.to_email.lower(), message.slot): message
+        for about, messages in plans
+        for message in messages
+    }
     existing = {
-        (row.to_email, row.slot): row
-        for row in rows_about(about, kind)
-        .select_for_update()
-        .filter(slot__in={slot for _email, slot in wanted})
+        (row.object_id, row.to_email, row.slot): row
+        for row in Notification.objects.select_for_update().filter(
+            content_type=content_type,
+            object_id__in={about.pk for about, _messages in plans},
+            kind=kind,
+            slot__in={slot for _pk, _email, slot in wanted},
+        )
     }
     new, rearmed, new_person, too_late = [], [], [], []
-    for (to_email, slot), message in wanted.items():
-        row = existing.get((to_email, slot))
+    for (object_id, to_email, slot), message in wanted.items():
+        row = existing.get((object_id, to_email, slot))
         if row is None:
             if message.due_at >= passed:
                 new.append(
                     Notification(
                         kind=kind,
                         content_type=content_type,
-                        object_id=about.pk,
+                        object_id=object_id,
                         to_email=to_email,
                         slot=slot,
                         recipient=message.recipient,

@@ -8,10 +8,13 @@ class WorkplansConfig(AppConfig):
 
     def ready(self):
         from cohorts import hooks
-        from workplans import notices
+        from workplans import checkin_ladder, notices
         from workplans.services import review
 
         notices.register()
+        # Check-ins after a completed cohort, and their reminders (subscribes to the cohort's
+        # hooks: completion, saves, team changes, the program's cadence).
+        checkin_ladder.register()
         # A person who leaves a team stops owning its action items (and, by the send-time
         # re-check in notices.py, stops getting its messages).
         hooks.people_changed.subscribe(review.release_items_of_leavers)
