@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -367,16 +368,18 @@ def session_rsvp(request, pk):
 
 
 @login_not_required
+@never_cache
 def rsvp_from_email(request, token):
     """A session reminder's link: the session and two buttons, no sign-in needed (the token is
     signed: sessions_app/answer_links.py). A GET changes nothing, since mail scanners follow
-    links; the buttons POST. Shown in the person's own language and zone, not the visitor's."""
+    links; the buttons POST. Times are in the person's own zone, whoever reads them (the
+    visitor may be signed out); the language is the reader's, as on every page."""
     session, person, refused = answer_links.read(token)
     if session is None or person is None:
         context = {"refused": refused}
         return render(request, "sessions_app/rsvp_from_email.html", context, status=refused.status)
     saved = error = None
-    with translation.override(person.language), timezone.override(zone_or_utc(person.time_zone)):
+    with timezone.override(zone_or_utc(person.time_zone)):
         if request.method == "POST" and refused is None:
             try:
                 saved = services.set_rsvp(session, person=person, rsvp=request.POST.get("rsvp"))

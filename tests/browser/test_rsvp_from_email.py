@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sessions_app import services as sessions
 from sessions_app.models import Attendance
 from tests.browser.conftest import (
     BROWSER_TEST,
@@ -79,3 +80,16 @@ def test_a_tampered_link_shows_a_plain_page(world, new_page):
     assert not Attendance.objects.filter(session=session).exists()
     assert_accessible(page, "rsvp-from-email-broken")
     assert_accessible_on_phone(page, "rsvp-from-email-broken")
+
+
+def test_a_cancelled_sessions_link_says_so_plainly(world, new_page):
+    session, path = reminder_link(world, world.team_a_ed)
+    sessions.cancel_session(session, reason="The facilitator is ill", by=world.fac1)
+    page = new_page()
+
+    page.goto(path)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("This session is cancelled")
+    expect(page.get_by_text("The facilitator is ill")).to_be_visible()
+    assert_accessible(page, "rsvp-from-email-cancelled")
+    assert_accessible_on_phone(page, "rsvp-from-email-cancelled")

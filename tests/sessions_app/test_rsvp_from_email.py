@@ -84,6 +84,7 @@ def test_opening_the_link_changes_nothing_and_shows_the_session_in_the_persons_z
         response = client.get(link(session, member))
 
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # a person's page, without a sign-in
     text = page_text(response)
     assert "Data for equity" in text
     assert "Tue 6 Oct 2026, 06:00 HST" in text  # Honolulu, not the visitor's zone or Denver's
