@@ -66,6 +66,7 @@ def _completed_cohort(teams, facilitators, count, every):
     enrolments = [team(cohort, name=f"Team {n}") for n in range(teams)]
     staff = StaffFactory()
     cohort_services.complete_cohort(cohort, by=staff)
+    cohort.refresh_from_db()
     return cohort, enrolments, people, staff
 
 
