@@ -238,6 +238,7 @@ RSVP = {"rsvp": "attending"}
 MARK = {"mark": "present"}
 SUPPORT_REQUEST = {"focus_area": "data", "need": "Help with our data", "needed_by": "2026-12-01"}
 SUPPORT_HELP = {"given_on": "2026-10-05", "hours": "1.5", "note": "Went through the tables"}
+CHECKIN_EXTENSION = {"due_on": "2026-11-02", "reason": "Walked"}
 ASSESSMENT = {"version": "1", "action": "draft"}
 DIMENSION = {"name": "Walked", **{f"level_{n}": f"Level {n}" for n in (1, 2, 3, 4)}}
 GOAL = {"title": "Walked goal", "focus_area": "data", "version": "1"}
@@ -325,8 +326,15 @@ OBJECT_PAGES = {
     "workplans:support_reopen": fill(
         pk="support_request", data={"note": "Still stuck"}, team_only=True, insider="team_a"
     ),
-    # Check-ins
+    # Check-ins (the community page is the whole cohort's: team B reads it too)
+    "workplans:checkin_list": fill(pk="team", team_only=True),
     "workplans:checkin": fill(pk="checkin", team_only=True),
+    "workplans:checkin_review": fill(
+        pk="checkin", data={"review_comment": "Walked"}, team_only=True
+    ),
+    "workplans:checkin_reopen": fill(pk="checkin", team_only=True),
+    "workplans:checkin_extend": fill(pk="checkin", data=CHECKIN_EXTENSION, team_only=True),
+    "workplans:community": fill(pk="cohort"),
 }
 
 # URLs that carry a secret link ------------------------------------------------------------------

@@ -12,11 +12,18 @@ from cohorts.models import Membership, Seat, TakingPart
 from notifications import kinds
 from notifications import services as ledger
 from workplans.choices import ActionStatus, SupportStatus, SupportStep
-from workplans.models import Comment, ProgressUpdate, SupportEvent, SupportRequest, Workplan
+from workplans.models import (
+    CheckIn,
+    Comment,
+    ProgressUpdate,
+    SupportEvent,
+    SupportRequest,
+    Workplan,
+)
 
 
 def register():
-    for kind in [*WORKPLAN_KINDS, *SUPPORT_KINDS]:
+    for kind in [*WORKPLAN_KINDS, *SUPPORT_KINDS, *CHECKIN_KINDS]:
         kinds.register(kind)
 
 
@@ -445,4 +452,76 @@ SUPPORT_KINDS = [
             reason=gettext_noop("The request was closed again since."),
         ),
     ),
+]
+
+
+# Check-ins: the facilitator's review -------------------------------------------------------
+
+CHECKIN_REVIEWED = "checkin_reviewed"
+
+
+def checkin_reviewed(checkin, *, by):
+    """A facilitator (or staff) reviewed a submitted check-in: the team's current members are
+    told, once per review (a check-in reopened and reviewed again is a new review)."""
+    enrolment = checkin.enrolment
+    ledger.notify(
+        kind=CHECKIN_REVIEWED,
+        about=checkin,
+        people=list(team_of(enrolment).exclude(pk=getattr(by, "pk", None))),
+        slot=f"reviewed-{_moment(checkin.reviewed_at)}",
+        payload={"to": TO_TEAM},
+        cohort=enrolment.cohort,
+    )
+
+
+def _lock_checkin(checkin):
+    return (
+        CheckIn.objects.select_related(
+            "enrolment__organisation", "enrolment__cohort", "reviewed_by"
+        )
+        .filter(pk=checkin.pk)
+        .first()
+    )
+
+
+def _checkin_still_to_be_told(row, checkin):
+    if checkin.status != CheckIn.Status.REVIEWED:
+        return gettext_noop("The check-in was reopened since.")
+    if row.recipient_id is None or team_of(checkin.enrolment).filter(pk=row.recipient_id).exists():
+        return None
+    return gettext_noop("The person is no longer on the team.")
+
+
+def _checkin_context(row, checkin):
+    return {
+        "checkin": checkin,
+        "team": checkin.enrolment.organisation.name,
+        "cohort": checkin.enrolment.cohort,
+        "by": checkin.reviewed_by.get_full_name() if checkin.reviewed_by else "",
+        "checkin_url": settings.SITE_URL + checkin.get_absolute_url(),
+    }
+
+
+def describe_checkins_reviewed(checkins):
+    """Each check-in in words for the Outbox and a person's list of emails (one query)."""
+    rows = CheckIn.objects.filter(pk__in=[checkin.pk for checkin in checkins]).values_list(
+        "pk", "number", "enrolment__organisation__name"
+    )
+    return {
+        pk: _("Check-in %(number)s of %(team)s") % {"number": number, "team": team}
+        for pk, number, team in rows
+    }
+
+
+CHECKIN_KINDS = [
+    kinds.Kind(
+        code=CHECKIN_REVIEWED,
+        label=_("Check-in reviewed"),
+        description=_("A facilitator has reviewed your team's check-in."),
+        context=_checkin_context,
+        still_applies=_checkin_still_to_be_told,
+        lock=_lock_checkin,
+        describe=describe_checkins_reviewed,
+        digestible=True,
+    )
 ]

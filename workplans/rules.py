@@ -51,3 +51,6 @@ rules.add_perm("workplans.edit_rubric", is_alliance_staff)
 # Staff, or the partner organisation the request went to, assign it; the partner answers.
 rules.add_perm("workplans.assign_support", is_alliance_staff | is_assigned_partner)
 rules.add_perm("workplans.answer_support", is_assigned_partner)
+# Check-ins: the team fills in its own; facilitators (and staff) review, reopen and extend.
+rules.add_perm("workplans.fill_checkin", is_on_the_team)
+rules.add_perm("workplans.review_checkin", is_alliance_staff | facilitates_the_team)

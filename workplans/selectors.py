@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from cohorts.models import Cohort, Enrolment, Membership, Seat, TakingPart
 from cohorts.rules import is_alliance_staff
 from cohorts.selectors import programs_for
-from workplans.choices import ActionStatus, ChangedField
+from workplans.choices import ActionStatus, ChangedField, CheckInStatus
 from workplans.models import (
     ActionItem,
     CheckIn,
@@ -470,3 +470,116 @@ def checkins_for(user):
 
 def get_checkin_for(user, pk):
     return get_object_or_404(checkins_for(user), pk=pk)
+
+
+# Check-ins: the pages ------------------------------------------------------------------------
+
+
+def checkin_teams_for(user):
+    """The enrolments whose check-ins the person may list: their own team's, the teams of the
+    cohorts they facilitate, every team for staff (the same as checkins_for)."""
+    if is_alliance_staff(user):
+        return _teams()
+    return _teams().filter(_own_and_led(user))
+
+
+def get_checkin_team_for(user, pk):
+    return get_object_or_404(checkin_teams_for(user), pk=pk)
+
+
+# A check-in is "due" from a week before its date (when its first reminder goes) to that date.
+DUE_SOON = 7
+
+
+def checkin_stage(checkin, today):
+    """Where a check-in stands, in one word the pages show with an icon: upcoming, due,
+    overdue (open, past its date), submitted or reviewed."""
+    if checkin.is_submitted:
+        return checkin.status
+    if checkin.due_on < today:
+        return "overdue"
+    if (checkin.due_on - today).days <= DUE_SOON:
+        return "due"
+    return "upcoming"
+
+
+def previous_checkins(checkin):
+    """The team's check-ins before this one that it submitted, the latest first."""
+    return (
+        CheckIn.objects.filter(enrolment=checkin.enrolment_id, number__lt=checkin.number)
+        .exclude(status=CheckInStatus.OPEN)
+        .prefetch_related("goals")
+        .order_by("-number")
+    )
+
+
+def team_has_members(enrolment):
+    """Whether anyone still holds a seat on the team (a team that left the cohort has none)."""
+    return Seat.objects.current().filter(enrolment=enrolment).exists()
+
+
+def community_cohorts_for(user):
+    """The cohorts whose community-of-practice page the person may open: those they are on a
+    team in or facilitate, every cohort for staff. Never a planning partner's."""
+    if is_alliance_staff(user):
+        return Cohort.objects.select_related("program")
+    ways = (TakingPart.TEAM, TakingPart.FACILITATOR)
+    return Cohort.objects.taking_part(user, ways).select_related("program")
+
+
+def get_community_cohort_for(user, pk):
+    return get_object_or_404(community_cohorts_for(user), pk=pk)
+
+
+def shared_highlights(cohort):
+    """The cohort's submitted check-ins whose teams chose to share them, the latest first, with
+    their team (one query)."""
+    return (
+        CheckIn.objects.filter(enrolment__cohort=cohort, shared=True)
+        .exclude(status=CheckInStatus.OPEN)
+        .select_related("enrolment__organisation")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Community:
+    """What one person sees on a cohort's community-of-practice page. Teams see each other's
+    highlights only once they share their own (`opted_in`); the cohort's facilitators and
+    staff see every shared one (`reviews`)."""
+
+    cohort: Cohort
+    reviews: bool
+    own_teams: list
+    opted_in: bool
+    highlights: list
+
+
+def community_of(user, cohort):
+    reviews = is_alliance_staff(user) or cohort.has_person(user, (TakingPart.FACILITATOR,))
+    shared = list(shared_highlights(cohort))
+    own_teams = list(
+        Enrolment.objects.filter(
+            cohort=cohort, pk__in=Seat.objects.held_by(user).values("enrolment")
+        ).select_related("organisation")
+    )
+    own = {team.pk for team in own_teams}
+    opted_in = any(checkin.enrolment_id in own for checkin in shared)
+    return Community(
+        cohort=cohort,
+        reviews=reviews,
+        own_teams=own_teams,
+        opted_in=opted_in,
+        highlights=shared if reviews or opted_in else [],
+    )
+
+
+def former_members_checkin(user, pk):
+    """The check-in, when the person once held a seat on its team and holds none now (the
+    team left the cohort, or they left the team); else None."""
+    return (
+        CheckIn.objects.filter(pk=pk, enrolment__seats__person=user)
+        .exclude(enrolment__in=Seat.objects.held_by(user).values("enrolment"))
+        .select_related("enrolment__organisation", "enrolment__cohort")
+        .first()
+    )

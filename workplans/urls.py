@@ -73,6 +73,11 @@ urlpatterns = [
     path("support/<int:pk>/close/", support.support_close, name="support_close"),
     path("support/<int:pk>/reopen/", support.support_reopen, name="support_reopen"),
     # Check-ins
+    path("teams/<int:pk>/checkins/", checkins.checkin_list, name="checkin_list"),
     path("checkins/<int:pk>/", checkins.checkin, name="checkin"),
+    path("checkins/<int:pk>/review/", checkins.checkin_review, name="checkin_review"),
+    path("checkins/<int:pk>/reopen/", checkins.checkin_reopen, name="checkin_reopen"),
+    path("checkins/<int:pk>/extend/", checkins.checkin_extend, name="checkin_extend"),
     path("checkins/link/<str:token>/", checkins.checkin_link, name="checkin_link"),
+    path("cohorts/<int:pk>/community/", checkins.community, name="community"),
 ]

@@ -15,6 +15,7 @@ from portal.forms import act_and_report, run_service
 from portal.permissions import require
 from workplans import selectors
 from workplans.forms.support import (
+    NEED_MAX,
     AcceptForm,
     AssignForm,
     CloseForm,
@@ -53,6 +54,10 @@ def support_create(request, pk):
     goal = request.GET.get("goal", "")
     if goal.isdigit():
         initial["goal"] = goal
+    # A check-in's "support needed" opens the form with it (the team can change it).
+    need = request.GET.get("need", "")[:NEED_MAX]
+    if need:
+        initial["need"] = need
     form = SupportRequestForm(request.POST or None, enrolment=team, initial=initial)
     if request.method == "POST":
         created = run_service(
