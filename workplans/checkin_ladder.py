@@ -103,9 +103,10 @@ def replan_program(*, program):
 
 
 def _sync(cohort):
-    cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
+    # The hooks pass the cohort as its service just saved it: one not completed costs nothing.
     if cohort.status != CohortStatus.COMPLETED:
         return
+    cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
     dates = due_dates(cohort)
     enrolment_ids = list(cohort.enrolments.values_list("pk", flat=True))
     existing = {
