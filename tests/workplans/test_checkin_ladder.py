@@ -14,6 +14,9 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts import services as cohort_services
+from notifications import kinds
+from notifications import services as ledger
 from notifications.models import Notification
 from tests.conftest import utc
 from tests.notifications.conftest import html_part
@@ -204,7 +207,6 @@ def test_submission_ten_days_overdue_stops_every_later_message(phase, clock):
 
 def test_a_claimed_follow_up_of_a_check_in_submitted_meanwhile_is_cancelled_not_sent(phase, clock):
     _cohort, enrolment, checkin, _facilitator, _staff = phase
-    from notifications import services as ledger
 
     walk(WALK_FROM, utc(2026, 11, 7, 0, 0), clock, step=timedelta(days=1))
     clock.move_to(utc(2026, 11, 8, 19, 0))
@@ -268,7 +270,6 @@ def test_an_extension_sixteen_days_overdue_replans_the_ladder_and_tells_the_team
 
 def test_a_member_who_left_the_team_gets_nothing_more(phase, clock):
     _cohort, enrolment, checkin, _facilitator, staff = phase
-    from cohorts import services as cohort_services
 
     leaver_seat = enrolment.seats.current().exclude(role="executive_director").first()
     leaver = leaver_seat.person
@@ -312,3 +313,26 @@ def test_a_due_date_changed_without_a_replan_is_stopped_at_send_time(phase, cloc
     assert set(
         ladder_rows(checkin).filter(slot="before-7d").values_list("state", "cancelled_reason")
     ) == {(State.CANCELLED, checkin_ladder.DATE_CHANGED)}
+
+
+def test_a_facilitator_taken_off_the_cohort_is_not_told(phase, clock):
+    cohort, _enrolment, _checkin, facilitator, staff = phase
+
+    clock.move_to(utc(2026, 11, 20, 12, 0))
+    cohort_services.save_cohort(cohort, by=staff, facilitators=[], partners=[])
+
+    row = escalation_rows(cohort).get(slot="21d-2026-11-01")
+    assert (row.state, row.cancelled_reason) == (State.CANCELLED, checkin_ladder.NOT_FACILITATING)
+    sent = walk(utc(2026, 11, 22, 0, 0), utc(2026, 11, 23, 0, 0), clock)
+    assert facilitator.email not in [item.to for item in sent]
+
+
+def test_the_outbox_names_the_check_in_and_the_cohort_each_message_is_about(phase):
+    cohort, enrolment, checkin, _facilitator, _staff = phase
+
+    team_label = kinds.get(checkin_ladder.REMINDER).describe([checkin])
+    cohort_label = kinds.get(checkin_ladder.ESCALATION).describe([cohort])
+
+    assert team_label == {checkin.pk: f"Check-in 1 of {enrolment.organisation.name}"}
+    assert cohort_label == {cohort.pk: f"Overdue check-ins in {cohort.name}"}
+    assert not kinds.get(checkin_ladder.REMINDER).digestible
