@@ -44,8 +44,9 @@ class StaffFactory(UserFactory):
 
     @factory.post_generation
     def staff_group(obj, create, extracted, **kwargs):
+        # get_or_create: a transactional test's flush removes the group the migrations made.
         if create:
-            obj.groups.add(Group.objects.get(name=STAFF_GROUP))
+            obj.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
 
 
 def add_authenticator_app(person):

@@ -7,13 +7,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from notifications.models import KindPreference
-from tests.browser.conftest import (  # noqa: F401 — fixtures
+from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
     assert_accessible_on_phone,
-    browser,
-    new_page,
-    page,
     sign_in,
 )
 from tests.factories import PASSWORD, UserFactory

@@ -6,11 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.models import STAFF_GROUP
-from tests.browser import conftest as browser_side
 from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
@@ -26,16 +23,6 @@ from workplans.services.assessments import UNSAVED, submit_assessment
 pytestmark = BROWSER_TEST
 
 # tests/browser's fixtures, for this module beside the rest of the self-assessment tests.
-browser = browser_side.browser
-new_page = browser_side.new_page
-page = browser_side.page
-
-
-@pytest.fixture(autouse=True)
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a browser test run before this one may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
 
 
 @pytest.fixture

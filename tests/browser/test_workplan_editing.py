@@ -5,11 +5,8 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.models import STAFF_GROUP
-from tests.browser import conftest as browser_test
 from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
@@ -23,9 +20,6 @@ from workplans.models import ActionItem, ProgressUpdate
 from workplans.services import workplan as services
 
 pytestmark = BROWSER_TEST
-# The browser suite's fixtures (tests/browser/conftest.py), for this module's tests.
-browser = browser_test.browser
-new_page = browser_test.new_page
 
 
 @pytest.fixture
@@ -67,13 +61,6 @@ def plan(world):
     )
     CommentFactory(action_item=None, goal=second, workplan=goal.workplan, author=world.fac1)
     return goal.workplan
-
-
-@pytest.fixture(autouse=True)
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a transactional test run before may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
 
 
 def as_person(page, person):

@@ -4,12 +4,9 @@ the snapshot page before and after the cohort's end. axe-core clean at desktop a
 widths (screenshots in /tmp/browser-shots/)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.models import STAFF_GROUP
 from cohorts.choices import CohortStatus
-from tests.browser import conftest as browser_side
 from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
@@ -24,15 +21,6 @@ from workplans.services.review import freeze_workplans
 pytestmark = BROWSER_TEST
 
 # tests/browser's fixtures, for this module beside the rest of the review tests.
-browser = browser_side.browser
-new_page = browser_side.new_page
-
-
-@pytest.fixture(autouse=True)
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a browser test run before this one may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
 
 
 @pytest.fixture

@@ -345,14 +345,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def staff_member():
-    """A member of Alliance staff. (A transactional test's flush removes the group the
-    migrations made, so make sure it exists.)"""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import STAFF_GROUP
     from tests.factories import StaffFactory
 
-    Group.objects.get_or_create(name=STAFF_GROUP)
     return StaffFactory()
 
 

@@ -7,11 +7,9 @@ import threading
 import time
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import STAFF_GROUP
 from notifications import kinds
 from notifications import services as ledger
 from sessions_app import services as sessions
@@ -22,7 +20,6 @@ from tests.factories import CohortFactory, StaffFactory
 def test_a_reschedule_during_a_sends_recheck_neither_deadlocks_nor_sends_the_old_time(
     transactional_db, monkeypatch
 ):
-    Group.objects.get_or_create(name=STAFF_GROUP)
     staff = StaffFactory()
     cohort = CohortFactory(reminder_offsets=[24 * 60])
     make_team(cohort)

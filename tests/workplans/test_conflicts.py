@@ -6,11 +6,9 @@ import time
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.urls import reverse
 
-from accounts.models import STAFF_GROUP
 from tests.workplans.factories import ActionItemFactory, GoalFactory
 from workplans.models import ProgressUpdate
 from workplans.services import workplan as services
@@ -162,15 +160,7 @@ def test_the_service_refuses_a_stale_version_and_gives_the_stored_item(world, it
     assert refused.value.current.updated_by == member
 
 
-@pytest.fixture
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a transactional test run before may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_staff_group")
 def test_of_two_clicks_at_the_same_moment_the_second_waits_and_is_refused(world, item, member):
     """The version is read under a row lock: a second save waits for the first to commit,
     then finds the version moved on, instead of both reading version 1 and both writing."""
