@@ -135,7 +135,8 @@ def _sync(cohort):
                     checkin.due_on = due_on
                 checkin.updated_at = now
                 moved.append(checkin)
-    CheckIn.objects.bulk_create(new)
+    # A concurrent change that created the same check-in first keeps its own (and plans it).
+    CheckIn.objects.bulk_create(new, ignore_conflicts=True)
     CheckIn.objects.bulk_update(moved, ["due_on", "planned_due_on", "updated_at"])
     _drop_beyond_cadence(cohort, existing.values(), dates)
     _plan_team(cohort, _open_checkins(cohort))
