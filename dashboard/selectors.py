@@ -35,10 +35,12 @@ from cohorts.models import Cohort, Enrolment, Seat, TakingPart
 from notifications.models import Notification
 from sessions_app.models import LearningSession
 from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team, upcoming_for
+from workplans.checkin_ladder import told_ids
 from workplans.choices import (
     ActionStatus,
     AssessmentStatus,
     ChangedField,
+    CheckInStatus,
     Phase,
     SupportStatus,
     SupportStep,
@@ -46,6 +48,7 @@ from workplans.choices import (
 )
 from workplans.models import (
     ActionItem,
+    CheckIn,
     Comment,
     ProgressUpdate,
     SelfAssessment,
@@ -458,11 +461,44 @@ def _oldest(rows, *order):
     return list(rows.annotate(waiting=Window(Count("pk"))).order_by(*order, "pk")[:QUEUE_SHOWN])
 
 
+def checkin_cohorts(user, roles):
+    """The cohorts whose check-ins the person follows up: those they facilitate; for staff,
+    every cohort (check-ins follow completed cohorts, which queue_cohorts leaves out)."""
+    if roles.staff:
+        return Cohort.objects.values("pk")
+    return Cohort.objects.taking_part(user, (TakingPart.FACILITATOR,)).values("pk")
+
+
+def checkins_waiting(user, roles, today):
+    """Check-ins submitted and waiting for review, and check-ins overdue (each with
+    `overdue_days` and `told`: the cohort's facilitators were sent the overdue digest), the
+    oldest first. Three queries, however many: the two lists and what the ladder told."""
+    cohorts = checkin_cohorts(user, roles)
+    team = ("enrolment__organisation", "enrolment__cohort")
+    submitted = _oldest(
+        CheckIn.objects.filter(
+            status=CheckInStatus.SUBMITTED, enrolment__cohort__in=cohorts
+        ).select_related(*team, "submitted_by"),
+        F("submitted_at").asc(nulls_first=True),
+    )
+    overdue = _oldest(
+        CheckIn.objects.filter(
+            status=CheckInStatus.OPEN, due_on__lt=today, enrolment__cohort__in=cohorts
+        ).select_related(*team),
+        "due_on",
+    )
+    told = told_ids(overdue)
+    for checkin in overdue:
+        checkin.overdue_days = checkin.days_overdue(today)
+        checkin.told = checkin.pk in told
+    return submitted, overdue
+
+
 def review_queue(user, roles):
     """What waits on the person across the cohorts they review, oldest first: workplans
-    submitted for review, action items blocked (by their last change), and support requests
-    not yet taken up (waiting to be assigned, or assigned and not yet accepted). Three
-    queries, however many cohorts and rows."""
+    submitted for review, action items blocked (by their last change), support requests
+    not yet taken up (waiting to be assigned, or assigned and not yet accepted), check-ins
+    submitted and check-ins overdue. Six queries, however many cohorts and rows."""
     cohorts = queue_cohorts(user, roles)
     team = ("enrolment__organisation", "enrolment__cohort")
     workplans = _oldest(
@@ -483,10 +519,14 @@ def review_queue(user, roles):
         ).select_related(*team, "partner", "assignee"),
         "created_at",
     )
+    checkins, overdue = checkins_waiting(user, roles, timezone.localdate())
+    lists = (workplans, blocked, support, checkins, overdue)
     return {
         "workplans": workplans,
         "blocked": blocked,
         "support": support,
-        "total": sum(rows[0].waiting for rows in (workplans, blocked, support) if rows),
+        "checkins": checkins,
+        "overdue_checkins": overdue,
+        "total": sum(rows[0].waiting for rows in lists if rows),
         "shown": QUEUE_SHOWN,
     }

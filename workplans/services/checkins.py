@@ -35,11 +35,15 @@ class CheckInConflict(Exception):
         self.current = current
 
 
-def snapshot_goals(enrolment):
-    """[(goal key, title)] of the team's workplan as it stood when the cohort ended."""
-    snapshot = snapshot_of(enrolment)
+def goals_of(snapshot):
+    """[(goal key, title)] of a workplan snapshot (None: no goals)."""
     goals = snapshot.data.get("goals", []) if snapshot else []
     return [(goal["id"], goal["title"]) for goal in goals]
+
+
+def snapshot_goals(enrolment):
+    """[(goal key, title)] of the team's workplan as it stood when the cohort ended."""
+    return goals_of(snapshot_of(enrolment))
 
 
 def is_the_teams_to_fill(person, checkin):

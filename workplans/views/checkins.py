@@ -121,7 +121,8 @@ def checkin(request, pk):
     if gone:
         return gone
     prefetch_related_objects([checkin], "goals")
-    goals = services.snapshot_goals(checkin.enrolment)
+    snapshot = selectors.snapshot_of(checkin.enrolment)
+    goals = services.goals_of(snapshot)
     can_fill = services.is_the_teams_to_fill(user, checkin)
     form, conflict = None, None
     if request.method == "POST":
@@ -162,7 +163,9 @@ def checkin(request, pk):
             form.start_from(checkin)
     elif can_fill and not checkin.is_submitted:
         form = CheckInForm(goals=goals, checkin=checkin)
-    return _page(request, checkin, form=form, conflict=conflict, can_fill=can_fill)
+    return _page(
+        request, checkin, form=form, conflict=conflict, can_fill=can_fill, snapshot=snapshot
+    )
 
 
 def _shown(name, value):
@@ -204,7 +207,7 @@ def _conflict(form, current):
     return {"by": current.updated_by, "at": current.updated_at, "rows": rows}
 
 
-def _page(request, checkin, *, form=None, conflict=None, can_fill=None, status=200, **forms):
+def _page(request, checkin, *, form=None, conflict=None, can_fill=None, snapshot=None, **forms):
     """The check-in's page: the team's form (or its answers), the facilitator's review and
     extension, and beside them the team's previous check-ins and its workplan snapshot."""
     user = request.user
@@ -214,7 +217,8 @@ def _page(request, checkin, *, form=None, conflict=None, can_fill=None, status=2
     can_review = user.has_perm(REVIEW, checkin)
     if can_fill is None:
         can_fill = services.is_the_teams_to_fill(user, checkin)
-    snapshot = selectors.snapshot_of(enrolment)
+    if snapshot is None:
+        snapshot = selectors.snapshot_of(enrolment)
     context = {
         "checkin": checkin,
         "enrolment": enrolment,
@@ -236,7 +240,7 @@ def _page(request, checkin, *, form=None, conflict=None, can_fill=None, status=2
             initial={"review_comment": checkin.review_comment}
         )
         context["extend_form"] = forms.get("extend_form") or ExtendForm(today=today)
-    return render(request, "workplans/checkin.html", context, status=status)
+    return render(request, "workplans/checkin.html", context)
 
 
 def _goals_done(snapshot):
