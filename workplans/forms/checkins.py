@@ -104,6 +104,9 @@ class CheckInForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"max_length": TOO_LONG},
             )
+        # The goals come first on the page, and so in the error summary.
+        goal_fields = [f"{part}_{key}" for key, _title in goals for part in ("status", "note")]
+        self.order_fields(["version", *goal_fields])
 
     def clean(self):
         data = super().clean()
