@@ -121,3 +121,35 @@ def test_a_team_that_shares_nothing_is_told_why_on_the_community_page(
     ).to_be_visible()
     assert_accessible(page, "checkin-community-not-shared")
     assert_accessible_on_phone(page, "checkin-community-not-shared")
+
+
+def test_the_facilitator_gives_an_overdue_check_in_more_time(new_page, world, live_server):
+    with_snapshot(world.team_a, goals=1)
+    checkin = CheckInFactory(
+        enrolment=world.team_a, number=1, due_on=timezone.localdate() - timedelta(days=22)
+    )
+    page = new_page()
+    sign_in(page, world.fac1.email, PASSWORD)
+    page.goto(f"/checkins/{checkin.pk}/")
+    expect(page.get_by_text(re.compile(r"Overdue by 2[123] days")).first).to_be_visible()
+    assert_accessible(page, "checkin-overdue-facilitator")
+    assert_accessible_on_phone(page, "checkin-overdue-facilitator")
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    page.get_by_label("New due date").fill(yesterday.isoformat())
+    page.get_by_label("Why the team gets more time").fill("The legislative session.")
+    page.get_by_role("button", name="Set the new due date").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_label("Why the team gets more time")).to_have_value(
+        "The legislative session."
+    )
+    assert_accessible(page, "checkin-extend-error")
+    assert_accessible_on_phone(page, "checkin-extend-error")
+
+    later = timezone.localdate() + timedelta(days=30)
+    page.get_by_label("New due date").fill(later.isoformat())
+    page.get_by_role("button", name="Set the new due date").click()
+    expect(page.get_by_text("The check-in has its new due date")).to_be_visible()
+    expect(page.get_by_text("The legislative session.")).to_be_visible()
+    checkin.refresh_from_db()
+    assert checkin.due_on == later

@@ -254,6 +254,7 @@ def test_an_extension_to_a_past_date_is_refused_beside_the_field(client, world, 
     errors = response.context["extend_form"].errors["due_on"]
     assert errors[0].startswith("Choose a date after today")
     assert "Typed reason" in response.content.decode()
+    assert "<title>Error:" in response.content.decode()
     checkin.refresh_from_db()
     assert checkin.due_on == TODAY + timedelta(days=20) and checkin.extended_at is None
 
