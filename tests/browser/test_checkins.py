@@ -153,3 +153,13 @@ def test_the_facilitator_gives_an_overdue_check_in_more_time(new_page, world, li
     expect(page.get_by_text("The legislative session.")).to_be_visible()
     checkin.refresh_from_db()
     assert checkin.due_on == later
+
+
+def test_a_tampered_check_in_link_says_so_plainly(new_page, world, live_server, checkin):
+    page = new_page()
+    path = urlsplit(link_for(checkin, world.team_a_ed)).path
+    page.goto(path.replace("/link/", "/link/x"))
+    expect(page.get_by_role("heading", name="This check-in link doesn't work")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to my check-ins")).to_be_visible()
+    assert_accessible(page, "checkin-link-refused")
+    assert_accessible_on_phone(page, "checkin-link-refused")

@@ -255,3 +255,24 @@ def test_a_review_email_not_yet_sent_when_the_check_in_is_reopened_is_not_sent(w
     assert set(
         Notification.objects.filter(kind=notices.CHECKIN_REVIEWED).values_list("state", flat=True)
     ) == {Notification.State.CANCELLED}
+
+
+def test_a_team_member_who_takes_the_daily_digest_gets_the_review_in_it(world):
+    from notifications.models import DigestItem, KindPreference
+
+    KindPreference.objects.create(
+        person=world.team_a_ed,
+        kind=notices.CHECKIN_REVIEWED,
+        delivery=KindPreference.Delivery.DIGEST,
+    )
+    checkin = checkin_of(world.team_a, status=CheckInStatus.SUBMITTED, submitted_at=SEPTEMBER_1)
+
+    services.review_checkin(checkin, by=world.fac1, comment="Steady work")
+
+    assert DigestItem.objects.filter(
+        recipient=world.team_a_ed, kind=notices.CHECKIN_REVIEWED, object_id=checkin.pk
+    ).exists()
+    at_once = Notification.objects.filter(kind=notices.CHECKIN_REVIEWED)
+    assert world.team_a_ed.email not in set(at_once.values_list("to_email", flat=True))
+    label = kinds.get(notices.CHECKIN_REVIEWED).describe([checkin])[checkin.pk]
+    assert label == f"Check-in {checkin.number} of {world.team_a.organisation.name}"
