@@ -508,7 +508,6 @@ def previous_checkins(checkin):
     return (
         CheckIn.objects.filter(enrolment=checkin.enrolment_id, number__lt=checkin.number)
         .exclude(status=CheckInStatus.OPEN)
-        .prefetch_related("goals")
         .order_by("-number")
     )
 
