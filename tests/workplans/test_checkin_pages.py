@@ -2,16 +2,23 @@
 from an out-of-date page told and nothing lost), the facilitator's review, reopening and
 extension, and bad input (HTML, confidence out of range, forged goals, a team that left)."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 
+from accounts.models import STAFF_GROUP
 from notifications.models import Notification
 from tests.conftest import SEPTEMBER_1
 from tests.workplans.checkin_data import answers, checkin_of
 from workplans.choices import CheckInStatus
 from workplans.models import CheckIn, CheckInGoal
+from workplans.services import checkins as services
 
 pytestmark = pytest.mark.usefixtures("september")
 
@@ -316,12 +323,8 @@ def test_forged_goal_keys_are_ignored_and_a_forged_status_is_told(client, world,
 
 
 def test_the_service_refuses_a_goal_the_snapshot_does_not_have(world, checkin):
-    from django.core.exceptions import ValidationError
-
-    from workplans.services.checkins import save_draft
-
     with pytest.raises(ValidationError, match="not in the team's workplan snapshot"):
-        save_draft(
+        services.save_draft(
             checkin,
             {"goals": {999: {"status": "done", "note": ""}}},
             by=world.team_a_ed,
@@ -399,3 +402,59 @@ def test_the_page_shows_the_previous_check_ins_and_the_snapshot(client, world, c
 
     assert "Previous check-ins" in content and "Hired a data lead." in content
     assert "Goal 1" in content and "1 of 2 action items done" in content
+
+
+@pytest.fixture
+def _staff_group(transactional_db):
+    """The migrations' staff group, which a transactional test run before may have flushed
+    away (world's staff join it)."""
+    Group.objects.get_or_create(name=STAFF_GROUP)
+
+
+@pytest.mark.usefixtures("_staff_group")
+@pytest.mark.django_db(transaction=True)
+def test_of_two_submissions_at_the_same_moment_the_second_waits_and_is_refused(world):
+    """The check-in is read under a row lock: a second submission waits for the first to
+    commit, then finds it submitted and says so, instead of both submitting."""
+    checkin = checkin_of(world.team_a, due_on=TODAY + timedelta(days=20))
+    other = world.team_a.seats.exclude(person=world.team_a_ed).first().person
+    answered = {
+        "goals": {key: {"status": "done", "note": ""} for key in (1, 2)},
+        "what_changed": "Changed",
+        "whats_next": "Next",
+        "confidence": 3,
+    }
+    first_holds_the_lock = threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.submit_checkin(checkin, answered, by=world.team_a_ed, version=1)
+                first_holds_the_lock.set()
+                time.sleep(0.5)  # the second submission starts meanwhile, and must wait
+        finally:
+            connection.close()
+
+    def second():
+        first_holds_the_lock.wait(5)
+        try:
+            services.submit_checkin(checkin, answered, by=other, version=1)
+        except ValidationError as refused:
+            outcome["code"] = refused.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert outcome == {"code": "submitted"}
+    checkin.refresh_from_db()
+    assert (checkin.status, checkin.submitted_by, checkin.version) == (
+        CheckInStatus.SUBMITTED,
+        world.team_a_ed,
+        2,
+    )
