@@ -16,6 +16,7 @@ from accounts.models import STAFF_GROUP
 from notifications.models import Notification
 from tests.conftest import SEPTEMBER_1
 from tests.workplans.checkin_data import answers, checkin_of
+from workplans import checkin_ladder
 from workplans.choices import CheckInStatus
 from workplans.models import CheckIn, CheckInGoal
 from workplans.services import checkins as services
@@ -458,3 +459,26 @@ def test_of_two_submissions_at_the_same_moment_the_second_waits_and_is_refused(w
         world.team_a_ed,
         2,
     )
+
+
+def test_submitting_stops_the_reminders_and_reopening_plans_those_still_ahead(world, checkin):
+    checkin_ladder.plan_ladder(checkin)
+    reminders = Notification.objects.filter(kind=checkin_ladder.REMINDER, object_id=checkin.pk)
+    scheduled = Notification.State.SCHEDULED
+    assert reminders.filter(state=scheduled).count() == 3 * 4  # three members, four steps
+
+    services.submit_checkin(
+        checkin,
+        {
+            "goals": {key: {"status": "done", "note": ""} for key in (1, 2)},
+            "what_changed": "Changed",
+            "whats_next": "Next",
+            "confidence": 3,
+        },
+        by=world.team_a_ed,
+        version=1,
+    )
+    assert not reminders.filter(state=scheduled).exists()
+
+    services.reopen_checkin(checkin, by=world.fac1)
+    assert reminders.filter(state=scheduled).count() == 3 * 4
