@@ -9,11 +9,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import STAFF_GROUP
 from tests.browser.conftest import (
     BROWSER_TEST,
     assert_accessible,
@@ -28,13 +26,6 @@ from workplans.choices import CheckInStatus
 from workplans.models import CheckIn
 
 pytestmark = BROWSER_TEST
-
-
-@pytest.fixture(autouse=True)
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a transactional test run before may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
 
 
 @pytest.fixture

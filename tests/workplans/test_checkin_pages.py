@@ -7,12 +7,10 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 
-from accounts.models import STAFF_GROUP
 from notifications.models import Notification
 from tests.conftest import SEPTEMBER_1
 from tests.workplans.checkin_data import answers, checkin_of
@@ -405,14 +403,6 @@ def test_the_page_shows_the_previous_check_ins_and_the_snapshot(client, world, c
     assert "Goal 1" in content and "1 of 2 action items done" in content
 
 
-@pytest.fixture
-def _staff_group(transactional_db):
-    """The migrations' staff group, which a transactional test run before may have flushed
-    away (world's staff join it)."""
-    Group.objects.get_or_create(name=STAFF_GROUP)
-
-
-@pytest.mark.usefixtures("_staff_group")
 @pytest.mark.django_db(transaction=True)
 def test_of_two_submissions_at_the_same_moment_the_second_waits_and_is_refused(world):
     """The check-in is read under a row lock: a second submission waits for the first to
