@@ -10,7 +10,7 @@ import logging
 import re
 import subprocess
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 
@@ -26,9 +26,10 @@ from accounts.models import User
 from cohorts.models import Cohort, Enrolment, Seat
 from notifications.models import Notification
 from tests.conftest import executive_director
-from workplans import selectors
+from workplans import checkin_ladder, selectors
 from workplans.models import (
     ActionItem,
+    CheckIn,
     Comment,
     Goal,
     ProgressUpdate,
@@ -354,9 +355,14 @@ def test_the_partner_login_sees_only_requests_assigned_to_its_organisation_or_to
 
 
 def test_the_working_spaces_plan_no_messages(demo):
-    workplans_rows = Notification.objects.filter(content_type__app_label="workplans")
-    about_events = Notification.objects.exclude(kind__startswith="session").exclude(
-        kind="invitation"
+    # The pilot cohort's check-ins are the one exception (their ladder, tested below).
+    workplans_rows = Notification.objects.filter(content_type__app_label="workplans").exclude(
+        kind__startswith="checkin"
+    )
+    about_events = (
+        Notification.objects.exclude(kind__startswith="session")
+        .exclude(kind="invitation")
+        .exclude(kind__startswith="checkin")
     )
 
     assert not workplans_rows.exists()
@@ -369,3 +375,77 @@ def test_arizona_has_news_since_a_visit_three_days_ago(demo):
     assert visit.enrolment == team("AZ")
     news = Comment.objects.filter(workplan__enrolment=visit.enrolment, created_at__gt=visit.seen_at)
     assert news.exists()
+
+
+# The pilot cohort's check-ins: each stage of the ladder ---------------------------------------
+
+PILOT = "OE Pilot Cohort"
+
+
+def first_checkin(code):
+    return CheckIn.objects.get(enrolment=team(code, PILOT), number=1)
+
+
+def rows(checkin, kind="checkin_reminder"):
+    return Notification.objects.filter(
+        kind=kind, object_id=checkin.pk, content_type__model="checkin"
+    )
+
+
+def test_the_pilot_cohorts_first_check_in_was_reviewed_with_answers_and_shared(demo):
+    checkin = first_checkin("MD")
+
+    assert checkin.status == CheckIn.Status.REVIEWED
+    assert checkin.what_changed and checkin.whats_next and checkin.confidence
+    assert checkin.review_comment
+    assert checkin.reviewed_by.email == "facilitator@demo.test"
+    snapshot = WorkplanSnapshot.objects.get(workplan__enrolment=checkin.enrolment)
+    assert {g.goal_key for g in checkin.goals.all()} == {g["id"] for g in snapshot.data["goals"]}
+    assert all(g.status for g in checkin.goals.all())
+    assert rows(checkin, "checkin_reviewed").filter(state="sent").exists()
+    shared = selectors.shared_highlights(checkin.enrolment.cohort)
+    assert {c.enrolment.organisation.state for c in shared} == {"MD", "DE"}
+    assert first_checkin("DE").status == CheckIn.Status.SUBMITTED  # in the review queue
+
+
+def test_a_check_in_due_in_four_days_had_its_week_before_reminder_and_plans_the_rest(demo):
+    checkin = first_checkin("MT")
+
+    assert checkin.due_on == SEEDED_AT.date() + timedelta(days=4)
+    assert set(rows(checkin).filter(state="sent").values_list("slot", flat=True)) == {"before-7d"}
+    assert rows(checkin).filter(state="scheduled", slot="due").exists()
+
+
+def test_a_check_in_fifteen_days_overdue_had_its_follow_ups_and_plans_the_escalation(demo):
+    checkin = first_checkin("NJ")
+    people = Seat.objects.current().filter(enrolment=checkin.enrolment).count()
+
+    assert checkin.days_overdue(SEEDED_AT.date()) == 15
+    sent = rows(checkin).filter(state="sent")
+    assert sent.filter(slot="overdue-7d").count() == sent.filter(slot="overdue-14d").count()
+    assert sent.filter(slot="overdue-14d").count() == people
+    escalation = Notification.objects.get(
+        kind="checkin_escalation", slot=f"21d-{checkin.due_on.isoformat()}"
+    )
+    assert escalation.state == "scheduled"
+    assert escalation.to_email == "facilitator@demo.test"
+    assert not checkin_ladder.facilitator_told(checkin)
+
+
+def test_a_check_in_twenty_two_days_overdue_told_the_facilitator(demo):
+    checkin = first_checkin("VA")
+
+    assert checkin.days_overdue(SEEDED_AT.date()) == 22
+    assert rows(checkin).filter(state="sent", slot="overdue-14d").exists()
+    assert checkin_ladder.facilitator_told(checkin)
+
+
+def test_the_later_check_ins_are_upcoming_and_nothing_was_planned_in_the_past(demo):
+    later = CheckIn.objects.filter(enrolment__cohort__name=PILOT, number__gt=1)
+
+    assert later.count() == 5 * 3
+    assert not later.exclude(status="open").exists()
+    assert not later.filter(due_on__lte=SEEDED_AT.date()).exists()
+    assert not Notification.objects.filter(state="scheduled", due_at__lt=SEEDED_AT).exists()
+    assert not Notification.objects.filter(state="sent", sent_at__gt=SEEDED_AT).exists()
+    assert Notification.objects.filter(cohort__name=PILOT, state="sent").exists()

@@ -20,6 +20,7 @@ from cohorts.choices import STATE_TIME_ZONES, CohortStatus, FocusArea, Organisat
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Program, Seat
 from cohorts.programs import ensure_programs
 from demo import workplans as words
+from demo.checkins import seed_checkins
 from sessions_app import services as session_services
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.timing import MONTHLY_WEEKDAY, nth_weekday, plan_series
@@ -70,6 +71,7 @@ GRANTEES = {
     "VA": "Virginia Early Learning Voices",
     "NJ": "New Jersey Young Children's Coalition",
     "MT": "Montana Early Childhood Partners",
+    "DE": "Delaware Early Learning Alliance",
 }
 
 PARTNERS = [
@@ -808,7 +810,7 @@ class Command(BaseCommand):
         pilot = self.cohort(oe, "OE Pilot Cohort", month_start(today, -11), CohortStatus.COMPLETED)
         pilot.facilitators.add(facilitator)
         pilot.partners.add(partners[0], partners[2])
-        for code in ["MD", "MT", "NJ", "VA"]:
+        for code in ["MD", "DE", "MT", "NJ", "VA"]:
             self.team(pilot, code, 3)
 
         self.sessions(first, facilitator, missing_team="IA", reschedule=True, answers=True)
@@ -829,6 +831,7 @@ class Command(BaseCommand):
         self.working_space(third, facilitator)
         self.working_space(community, facilitator, submitted={"MN"})
         self.working_space(pilot, facilitator)
+        seed_checkins(pilot, self.now)  # its check-ins at every stage of the ladder
         # Support at every step: waiting for a partner, assigned to partner@demo.test,
         # accepted with help given, closed.
         Status = SupportRequest.Status
