@@ -9,9 +9,10 @@ of the ladder (workplans/checkin_ladder.py) on one team's first check-in.
 - VA: 22 days overdue: everything went, the escalation too (the facilitator was told).
 Check-ins 2… of every team come from the cadence and are upcoming, their ladders planned.
 
-Dates: a team's first check-in is due on its stage's day (`due_on`); `planned_due_on` keeps
-the cadence's date, so that saving the cohort later (which re-plans from the cadence and moves
-only a check-in whose planned date differs from it) leaves the stages as they are.
+Dates count from the day it is on the facilitator's calendar. A team's first check-in is due
+on its stage's day (`due_on`); `planned_due_on` keeps the cadence's date, so that saving the
+cohort later (which re-plans from the cadence and moves only a check-in whose planned date
+differs from it) leaves the stages as they are.
 
 What went in the past is written directly as sent ledger rows, at the moments the ladder gives
 (no mail goes for them); what is still ahead is planned through the ledger by the ladder
@@ -24,6 +25,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from accounts.timezones import zone_or_utc
 from cohorts.choices import TeamRole
 from cohorts.models import Seat
 from notifications.models import Notification
@@ -74,13 +76,15 @@ def seed_checkins(cohort, now):
     """The pilot cohort's check-ins, once (running the seed again changes nothing)."""
     if CheckIn.objects.filter(enrolment__cohort=cohort).exists():
         return
-    today = timezone.localdate(now)
+    facilitator = facilitators_of(cohort).order_by("pk").first()
+    # "Today" on the facilitator's calendar: the pages count days overdue in the viewer's zone,
+    # so the demo's facilitator reads 15 and 22 even on a US evening, when UTC is a day ahead.
+    today = timezone.localdate(now, zone_or_utc(getattr(facilitator, "time_zone", "")))
     cadence = ladder.due_dates(cohort)
     teams = {
         enrolment.organisation.state: enrolment
         for enrolment in cohort.enrolments.select_related("organisation")
     }
-    facilitator = facilitators_of(cohort).order_by("pk").first()
     for code, days in DUE_IN.items():
         if code not in teams:
             continue

@@ -449,3 +449,13 @@ def test_the_later_check_ins_are_upcoming_and_nothing_was_planned_in_the_past(de
     assert not Notification.objects.filter(state="scheduled", due_at__lt=SEEDED_AT).exists()
     assert not Notification.objects.filter(state="sent", sent_at__gt=SEEDED_AT).exists()
     assert Notification.objects.filter(cohort__name=PILOT, state="sent").exists()
+
+
+def test_saving_the_pilot_cohort_later_keeps_each_stage(demo):
+    before = dict(CheckIn.objects.filter(number=1).values_list("pk", "due_on"))
+
+    checkin_ladder.replan_cohort(cohort=Cohort.objects.get(name=PILOT))
+
+    assert dict(CheckIn.objects.filter(number=1).values_list("pk", "due_on")) == before
+    assert checkin_ladder.facilitator_told(first_checkin("VA"))
+    assert not Notification.objects.filter(cohort__name=PILOT, state="cancelled").exists()
