@@ -31,6 +31,13 @@ from workplans.services.workplan import EditConflict
 
 EDIT = "workplans.edit_workplan"
 TIMELINE_PAGE = 50
+# The links of an action item's row (_action_row.html), as attributes of the item.
+ITEM_LINKS = {
+    "page_url": "workplans:action_item",
+    "status_url": "workplans:action_status",
+    "edit_url": "workplans:action_edit",
+}
+_ANY_PK = 2147483647
 
 
 def _editable_values(obj, names):
@@ -72,6 +79,28 @@ def _shown(value, field):
     return str(value)
 
 
+def _status_buttons():
+    """The one-click buttons of an action item's row ("blocked" has its own form, with a
+    reason), labels translated once for the page rather than once per item and button."""
+    return [
+        (value, str(label))
+        for value, label in ActionStatus.choices
+        if value != ActionStatus.BLOCKED
+    ]
+
+
+def _with_links(items):
+    """Give each action item its row's links (ITEM_LINKS): each URL is reversed once, with a
+    stand-in pk, and written out per item, instead of one reverse() per link and item."""
+    shapes = {
+        attr: reverse(name, args=[_ANY_PK]).rpartition(str(_ANY_PK))
+        for attr, name in ITEM_LINKS.items()
+    }
+    for item in items:
+        for attr, (head, _pk, tail) in shapes.items():
+            setattr(item, attr, f"{head}{item.pk}{tail}")
+
+
 # The workplan ----------------------------------------------------------------------------------
 
 
@@ -81,6 +110,7 @@ def workplan(request, pk):
     enrolment = selectors.get_workplan_page_team_for(request.user, pk)
     plan = selectors.workplan_of(enrolment)
     goals = selectors.goals_with_items(plan, timezone.localdate())
+    _with_links(item for goal in goals for item in goal.action_items.all())
     return render(
         request,
         "workplans/workplan.html",
@@ -89,7 +119,8 @@ def workplan(request, pk):
             "workplan": plan,
             "goals": goals,
             "progress": selectors.workplan_progress(goals),
-            "status_choices": ActionStatus.choices,
+            "status_buttons": _status_buttons(),
+            "next": request.get_full_path(),
         },
     )
 
@@ -160,13 +191,15 @@ def action_item(request, pk):
     item = selectors.get_action_item_for(request.user, pk)
     enrolment = item.goal.workplan.enrolment
     selectors.mark_overdue(item, timezone.localdate())
+    _with_links([item])
     return render(
         request,
         "workplans/action_item.html",
         {
             "enrolment": enrolment,
             "item": item,
-            "status_choices": ActionStatus.choices,
+            "status_buttons": _status_buttons(),
+            "next": request.get_full_path(),
             "entries": selectors.timeline(item.updates.all()),
         },
     )
@@ -209,15 +242,16 @@ def _row(request, item, *, message, form=None, stale=False):
     the message for the page's live region."""
     fresh = selectors.get_action_item_for(request.user, item.pk)
     selectors.mark_overdue(fresh, timezone.localdate())
+    _with_links([fresh])
     context = {
         "item": fresh,
         "can_edit": True,
-        "status_choices": ActionStatus.choices,
+        "status_buttons": _status_buttons(),
         "single": request.POST.get("single") == "1",
         "status_form": form,
         "stale": stale,
         "message": message,
-        "next": request.POST.get("next", ""),
+        "next": request.POST.get("next", "") or request.get_full_path(),
     }
     return render(request, "workplans/_action_row.html", context)
 
