@@ -126,11 +126,13 @@ cat <<BANNER
   Log in with any of these (password: ${PASSWORD}):
 
     staff@demo.test         Alliance staff: programs, cohorts, enrolments, teams,
-                            invitations, the readiness checklist
+                            invitations, the readiness checklist, rubrics, the Outbox
     facilitator@demo.test   facilitates an Operationalizing Equity cohort and
-                            co-facilitates a CPPP cohort
-    partner@demo.test       a planning partner assigned to OE cohorts
-    arizona@demo.test       Arizona's executive director (state team)
+                            co-facilitates a CPPP cohort: the review queue, and the
+                            completed OE Pilot Cohort's check-ins
+    partner@demo.test       a planning partner assigned to OE cohorts: support requests
+    arizona@demo.test       Arizona's executive director (state team): team home,
+                            workplan, self-assessment, support requests
     colorado@demo.test      a Colorado team member, same cohort as Arizona
 
   Emails are written to var/mail/. Press Ctrl-C to stop everything.

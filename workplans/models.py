@@ -18,9 +18,9 @@ from cohorts.models import Enrolment, Organisation, Program
 from workplans.choices import (
     ActionStatus,
     AssessmentStatus,
+    ChangedField,
     CheckInStatus,
     Confidence,
-    ChangedField,
     GoalFocus,
     Phase,
     SupportStatus,
