@@ -274,14 +274,13 @@ def team_home(user, pk):
     since the last (one query for comments, status changes and support answers together)."""
     today = timezone.localdate()
     items = ActionItem.objects.filter(goal__workplan__enrolment=OuterRef("pk"))
-    open_items = items.exclude(status=ActionStatus.DONE)
     enrolment = get_object_or_404(
         assessment_teams_for(user)
         .select_related("workplan")
         .annotate(
             actions_total=_count(items),
-            actions_done=_count(items.filter(status=ActionStatus.DONE)),
-            actions_overdue=_count(open_items.filter(due_on__lt=today)),
+            actions_done=_count(items.done()),
+            actions_overdue=_count(items.overdue(today)),
             start_status=_phase_status(Phase.START),
             end_status=_phase_status(Phase.END),
             on_the_team=Exists(Seat.objects.held_by(user).filter(enrolment=OuterRef("pk"))),
@@ -482,9 +481,7 @@ def checkins_waiting(user, roles, today):
         F("submitted_at").asc(nulls_first=True),
     )
     overdue = _oldest(
-        CheckIn.objects.filter(
-            status=CheckInStatus.OPEN, due_on__lt=today, enrolment__cohort__in=cohorts
-        ).select_related(*team),
+        CheckIn.objects.overdue(today).filter(enrolment__cohort__in=cohorts).select_related(*team),
         "due_on",
     )
     told = told_ids(overdue)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard.views import pages as views
 
 app_name = "dashboard"
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from dashboard import views as dashboard_views
+from dashboard.views import pages as dashboard_views
 from portal import views
 
 handler403 = "portal.views.forbidden"

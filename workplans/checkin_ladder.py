@@ -395,9 +395,8 @@ def _checkin_context(row, checkin):
 def overdue_checkins(cohort, today):
     """The cohort's open check-ins past their due date on `today`, most overdue first."""
     return list(
-        CheckIn.objects.filter(
-            enrolment__cohort=cohort, status=CheckInStatus.OPEN, due_on__lt=today
-        )
+        CheckIn.objects.overdue(today)
+        .filter(enrolment__cohort=cohort)
         .select_related("enrolment__organisation")
         .order_by("due_on", "enrolment__organisation__name", "number")
     )

@@ -222,6 +222,17 @@ class Goal(models.Model):
         return reverse("workplans:workplan", args=[self.workplan.enrolment_id]) + f"#goal-{self.pk}"
 
 
+class ActionItemQuerySet(models.QuerySet):
+    """The one definition of a done and of an overdue action item, for every page and export
+    that counts them in the database (ActionItem.is_overdue is the same rule for one row)."""
+
+    def done(self):
+        return self.filter(status=ActionStatus.DONE)
+
+    def overdue(self, today):
+        return self.exclude(status=ActionStatus.DONE).filter(due_on__lt=today)
+
+
 class ActionItem(models.Model):
     Status = ActionStatus
 
@@ -249,6 +260,8 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = _person()
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action item")
@@ -473,6 +486,14 @@ class TeamVisit(models.Model):
 # After the cohort: check-ins --------------------------------------------------------------------
 
 
+class CheckInQuerySet(models.QuerySet):
+    """The one definition of an overdue check-in (open, past its due date), in the database
+    (CheckIn.days_overdue is the same rule for one row)."""
+
+    def overdue(self, today):
+        return self.filter(status=CheckInStatus.OPEN, due_on__lt=today)
+
+
 class CheckIn(models.Model):
     """One of the periodic check-ins that follow a cohort, planned from its program's cadence:
     due on a date, saved as a draft, submitted once (a facilitator can reopen it), reviewed."""
@@ -510,6 +531,8 @@ class CheckIn(models.Model):
     review_comment = models.TextField(_("facilitator's comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("check-in")
