@@ -1,8 +1,8 @@
 """The bench's databases: named from one URL, made from the migrations, remembered by a
 fingerprint so that data which took a while to make is reused while nothing changed.
 
-    portal_bench          the national data (bench/national.py)
-    portal_bench_demo     the demo seed (`seed_demo`), for query counts at demo size
+    portal_bench          the national data (bench/national.py), 10×
+    portal_bench_tenth    a tenth of it, 1×: each page's queries at both sizes
     portal_bench_claim    the claim benchmark's ledger, made fresh every run
 
 The bench process has one Django connection; `connected_to(name)` points it at another of

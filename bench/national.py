@@ -1,5 +1,5 @@
-"""The bench's data sets: the network at national size, made with bulk inserts in seconds,
-and the demo seed, for the same pages at demo size.
+"""The bench's data sets: the network at national size (10×) and a tenth of it (1×), made
+with bulk inserts in seconds, for the same pages at both sizes.
 
 National size (the aim is every state): 50 state organisations and a few planning
 partners; 60 cohorts of the two programs the data migration creates, spread over six
@@ -9,7 +9,9 @@ and each started team's working space: a workplan of four goals, 50,000 action i
 every status (some overdue, some blocked), their timeline of progress updates, the
 facilitators' comments, self-assessments against the program's rubric (start, and end for
 completed cohorts), support requests at every step, the snapshot of each completed
-cohort's workplans, and each person's last visit to their team's home page.
+cohort's workplans, each completed cohort's check-ins (its program's cadence: most reviewed,
+some waiting for review, some overdue, those ahead not yet due) and each person's last visit
+to their team's home page. TENTH is a tenth of it (the queries of each page at 1× and 10×).
 Rows are written directly (bulk_create, COPY): the database's constraints hold, the
 services' rules (a cohort's most organisations, say) are not asked.
 
@@ -17,7 +19,6 @@ Times are set relative to the day the data is made, so the fingerprint holds the
 """
 
 import inspect
-import io
 import json
 import secrets
 from dataclasses import asdict, dataclass
@@ -60,13 +61,26 @@ class Size:
 
 
 NATIONAL = Size()
+# A tenth of the nation, for the query counts at 1× (the national data is 10×): the same six
+# years and 50 states, a tenth of the cohorts, teams, sessions and rows.
+TENTH = Size(
+    facilitators=6,
+    cohorts=6,
+    days_between_cohorts=300,  # the last started 200 days ago: running, sessions to come
+    teams=100,
+    sessions=54,
+    attendance=2_000,
+    ledger=10_000,
+    action_items=5_000,
+    support_requests=60,
+)
 SMOKE = Size(
     organisations=6,
     partners=2,
     facilitators=3,
     staff=1,
     cohorts=3,
-    first_cohort_days_ago=120,
+    first_cohort_days_ago=300,  # one completed (its check-ins), two running
     days_between_cohorts=60,
     teams=9,
     sessions=27,
@@ -74,6 +88,22 @@ SMOKE = Size(
     ledger=1_000,
     action_items=270,
     support_requests=8,
+)
+# The smoke run's 1×: as small, with fewer teams and rows.
+SMOKE_TENTH = Size(
+    organisations=6,
+    partners=2,
+    facilitators=3,
+    staff=1,
+    cohorts=3,
+    first_cohort_days_ago=300,  # one completed (its check-ins), two running
+    days_between_cohorts=60,
+    teams=3,
+    sessions=27,
+    attendance=60,
+    ledger=100,
+    action_items=27,
+    support_requests=2,
 )
 
 
@@ -339,6 +369,7 @@ class WorkingSpaces:
         self.assessments()
         self.support_requests(goals)
         self.snapshots(goals, items)
+        self.checkins(goals, items)
         self.visits()
 
     def _begun(self, cohort):
@@ -648,6 +679,96 @@ class WorkingSpaces:
                 steps.append(SupportEvent(request=request, step=step, by_id=by, at=at, **extra))
         SupportEvent.objects.bulk_create(steps)
 
+    def checkins(self, goals, items):
+        """Every team of a completed cohort gets the check-ins of its program's cadence (the
+        k-th due k × checkin_every_months after the cohort's end, as
+        workplans.checkin_ladder.create_checkins makes them). Those due: most reviewed, some
+        submitted and waiting for review, some open and overdue (a few with an extension);
+        those ahead: open, not yet due. A submitted one says where each goal stands."""
+        from dateutil.relativedelta import relativedelta
+
+        from cohorts.choices import CohortStatus
+        from demo import checkins as words
+        from workplans.choices import ActionStatus as S
+        from workplans.choices import CheckInStatus, Confidence
+        from workplans.models import CheckIn, CheckInGoal
+
+        statuses_of = {}
+        for item in items:
+            statuses_of.setdefault(item.goal_id, set()).add(item.status)
+        goals_of = {}
+        for goal in goals:
+            goals_of.setdefault(goal.workplan.enrolment.pk, []).append(goal)
+        texts = [(words.WHAT_CHANGED[c], words.WHATS_NEXT[c], words.SUPPORT_NEEDED[c])
+                 for c in words.WHAT_CHANGED]  # fmt: skip
+        checkins, n = [], 0
+        for cohort in self.cohorts:
+            if cohort.status != CohortStatus.COMPLETED:
+                continue
+            program = cohort.program
+            ended = datetime.combine(cohort.ends_on, time(23), tzinfo=UTC)
+            facilitator = self.facilitators[cohort.pk][0]
+            for enrolment in self.teams[cohort.pk]:
+                people = enrolment.people
+                for number in range(1, program.checkin_count + 1):
+                    n += 1
+                    due_on = cohort.ends_on + relativedelta(
+                        months=number * program.checkin_every_months
+                    )
+                    checkin = CheckIn(
+                        enrolment=enrolment, number=number, due_on=due_on,
+                        planned_due_on=due_on, created_at=ended, updated_at=ended,
+                    )  # fmt: skip
+                    checkins.append(checkin)
+                    roll = (n * 7919) % 100
+                    if due_on >= self.today or roll >= 85:  # ahead, or open and overdue
+                        if due_on < self.today and roll >= 97:
+                            checkin.due_on = self.today + timedelta(days=14)
+                            checkin.extension_reason = "The state budget session moved."
+                            checkin.extended_at = self.now - timedelta(days=3)
+                            checkin.extended_by_id = facilitator
+                            checkin.updated_at = checkin.extended_at
+                        continue
+                    submitted_at = min(
+                        self.now - timedelta(hours=1),
+                        datetime.combine(due_on, time(15), tzinfo=UTC) + timedelta(days=n % 9 - 4),
+                    )
+                    what_changed, whats_next, support = texts[n % len(texts)]
+                    checkin.status = CheckInStatus.SUBMITTED
+                    checkin.what_changed, checkin.whats_next = what_changed, whats_next
+                    checkin.support_needed = support
+                    checkin.confidence = Confidence.values[n % len(Confidence.values)]
+                    checkin.shared = n % 3 == 0
+                    checkin.version = 2
+                    checkin.submitted_at = checkin.updated_at = submitted_at
+                    checkin.submitted_by = checkin.updated_by = people[1 % len(people)]
+                    reviewed_at = submitted_at + timedelta(days=3)
+                    if roll < 70 and reviewed_at < self.now:  # else waiting for review
+                        checkin.status = CheckInStatus.REVIEWED
+                        checkin.reviewed_at = checkin.updated_at = reviewed_at
+                        checkin.reviewed_by_id = facilitator
+                        checkin.review_comment = words.REVIEW_COMMENT
+        checkins = CheckIn.objects.bulk_create(checkins, batch_size=2000)
+        rows = []
+        for checkin in checkins:
+            if checkin.status == CheckInStatus.OPEN:
+                continue
+            for goal in goals_of.get(checkin.enrolment.pk, []):
+                statuses = statuses_of.get(goal.pk, set())
+                if statuses and statuses == {S.DONE}:
+                    status = S.DONE
+                elif S.BLOCKED in statuses:
+                    status = S.BLOCKED
+                elif statuses & {S.DONE, S.IN_PROGRESS}:
+                    status = S.IN_PROGRESS
+                else:
+                    status = S.NOT_STARTED
+                rows.append(
+                    CheckInGoal(checkin=checkin, goal_key=goal.pk, title=goal.title,
+                                status=status, note=words.GOAL_NOTES[status])
+                )  # fmt: skip
+        CheckInGoal.objects.bulk_create(rows, batch_size=5000)
+
     def visits(self):
         """Every started team's people looked at their team's home page a few days ago, so
         it has news since their last visit to show."""
@@ -764,39 +885,21 @@ def generate(size):
     )
 
 
-def ensure_national(url, name, size):
-    """The national data in database `name`, made again only when something changed."""
+def ensure_national(url, name, size, print_as="National data"):
+    """The national data (or a share of it) in database `name`, made again only when
+    something changed."""
     from django.utils import timezone
 
-    from demo import workplans as words
+    from demo import checkins, workplans
 
     db.ensure(
         url,
         name,
-        "National data",
+        print_as,
         lambda: generate(size),
         asdict(size),
         inspect.getsource(inspect.getmodule(ensure_national)),
-        inspect.getsource(words),
-        timezone.now().date(),
-    )
-
-
-def ensure_demo(url, name):
-    """The demo seed (`seed_demo`, wherever it lives) in database `name`."""
-    from django.core.management import call_command, get_commands, load_command_class
-    from django.utils import timezone
-
-    from demo import workplans as words
-
-    command = load_command_class(get_commands()["seed_demo"], "seed_demo")
-    password = secrets.token_hex(16)  # nobody logs in with it: the bench uses sessions
-    db.ensure(
-        url,
-        name,
-        "Demo data",
-        lambda: call_command(command, password=password, force=True, stdout=io.StringIO()),
-        inspect.getsource(inspect.getmodule(command)),
-        inspect.getsource(words),
+        inspect.getsource(workplans),
+        inspect.getsource(checkins),
         timezone.now().date(),
     )

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench import db
 from bench.report import Target, ratio, table, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ class Page:
     url_name: str
     args: tuple = ()  # names of Subjects attributes, in the URL's order
     admin: str = "notification"  # the admin changelist it is judged against (ADMINS)
+    stream: bool = False  # one long response (an export): measured apart, never loaded
 
 
 WORK = "actionitem"  # a team's working space: judged against the admin's action items
@@ -63,7 +65,14 @@ PAGES = [
     Page("workplan page", "member", "workplans:workplan", ("team",), admin=WORK),
     Page("team home", "member", "dashboard:team_home", ("team",), admin=WORK),
     Page("review queue", "facilitator", "dashboard:review_queue", admin=WORK),
+    # Progress across cohorts (issue 12): judged against the admin's action items too.
+    Page("national view", "staff", "dashboard:national", admin=WORK),
+    Page("cohort progress", "staff", "dashboard:cohort_progress", ("cohort",), admin=WORK),
+    Page("state dossier", "staff", "dashboard:state_dossier", ("state",), admin=WORK),
 ]
+# Every action item the staff may read, as CSV: its time to first byte and its memory.
+EXPORT = Page("action items export", "staff", "dashboard:export_actions", stream=True)
+PROGRESS = {"national view", "cohort progress", "state dossier", EXPORT.label}
 # The screens staff would otherwise use: the ledger's rows, and a team's action items (100 a
 # page each).
 ADMINS = {
@@ -81,7 +90,7 @@ BASELINES = [*ADMINS.values(), HEALTH]
 class Subjects:
     """Who loads the pages and what they look at, read from the data: the cohort with the
     most teams that has held sessions (with attendance) and sessions still to come, and the
-    team of its first executive director (the member)."""
+    team of its first executive director (the member); the state with the most enrolments."""
 
     staff: object
     facilitator: object
@@ -91,6 +100,7 @@ class Subjects:
     held: int
     upcoming: int
     feed: str
+    state: str
 
 
 def find_subjects():
@@ -99,7 +109,7 @@ def find_subjects():
 
     from accounts.models import STAFF_GROUP, User
     from cohorts.choices import TeamRole
-    from cohorts.models import Cohort, Seat
+    from cohorts.models import Cohort, Enrolment, Seat
     from sessions_app.models import CalendarFeed, LearningSession
 
     now = timezone.now()
@@ -139,6 +149,10 @@ def find_subjects():
         held=held.filter(cohort=cohort).order_by("-starts_at")[0].pk,
         upcoming=upcoming.filter(cohort=cohort).order_by("starts_at")[0].pk,
         feed=feed.token,
+        state=Enrolment.objects.exclude(organisation__state="")
+        .values("organisation__state")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organisation__state")[0]["organisation__state"],
     )
 
 
@@ -150,6 +164,7 @@ class Visit:
     path: str = ""
     cookie: str = ""  # the Cookie header: "sessionid=…", or nothing
     error: str = ""
+    built: bool = True  # False: no URL of that name yet (another step builds it)
 
     @property
     def name(self):
@@ -181,17 +196,17 @@ def logged_in():
     from django.urls import NoReverseMatch, reverse
 
     subjects = find_subjects()
-    roles = {page.role for page in [*PAGES, *BASELINES] if page.role}
+    roles = {page.role for page in [*PAGES, *BASELINES, EXPORT] if page.role}
     sessions = {role: _session(getattr(subjects, role)) for role in roles}
     visits = []
-    for page in [*PAGES, *BASELINES]:
+    for page in [*PAGES, *BASELINES, EXPORT]:
         visit = Visit(page)
         if page.role:
             visit.cookie = f"{settings.SESSION_COOKIE_NAME}={sessions[page.role]}"
         try:
             visit.path = reverse(page.url_name, args=[getattr(subjects, a) for a in page.args])
         except NoReverseMatch:
-            visit.error = f"no URL named {page.url_name!r}"
+            visit.error, visit.built = f"not built (no URL named {page.url_name!r})", False
         visits.append(visit)
     try:
         yield visits
@@ -201,17 +216,23 @@ def logged_in():
 
 def count_queries(visits):
     """{name: queries} for one GET of each page, in this process (Django's test Client
-    against the connected database). A page that does not answer 200 gets its error."""
+    against the connected database), the cache emptied first: the count of the first visit
+    after a change, not of a page kept by the cache (dashboard/freshness.py). A page that
+    does not answer 200 gets its error."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     counts = {}
     for visit in visits:
+        if visit.page.stream:
+            continue  # counted as it streams in stream_in_process
         if visit.error:
-            counts[visit.name] = visit.error
+            counts[visit.name] = "not built" if not visit.built else visit.error
             continue
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=visit.cookie)
+        cache.clear()
         try:
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(visit.path)
@@ -223,6 +244,59 @@ def count_queries(visits):
         else:
             counts[visit.name] = len(queries)
     return counts
+
+
+@dataclass
+class InProcess:
+    """A streamed page read to its end in this process: its rows, its queries, and the most
+    memory Python held while it streamed (tracemalloc's peak)."""
+
+    rows: int = 0
+    queries: object = None  # a count, or why there is none
+    peak: int = 0  # bytes
+    seconds: float = 0.0
+    error: str = ""
+
+
+def stream_in_process(visit):
+    """Read the streamed page once with tracemalloc on: a page that streams holds about one
+    chunk of rows at a time, however many rows there are."""
+    import tracemalloc
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    if visit.error:
+        error = "not built" if not visit.built else visit.error
+        return InProcess(error=error, queries=error)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=visit.cookie)
+    cache.clear()
+    result = InProcess()
+    counter = db.QueryCounter()
+    tracemalloc.start()
+    try:
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            tracemalloc.reset_peak()
+            response = client.get(visit.path)
+            if response.status_code != 200:
+                result.error = f"status {response.status_code} {response.get('Location', '')}"
+                result.queries = result.error
+                return result
+            chunks = response.streaming_content if response.streaming else [response.content]
+            for chunk in chunks:
+                result.rows += chunk.count(b"\r\n")  # csv's line ends (a cell's own are \n)
+            result.peak = tracemalloc.get_traced_memory()[1]
+            result.seconds = time.perf_counter() - started
+        result.rows -= 1  # the header
+        result.queries = counter.count
+    except Exception as error:  # reported with the page, and the bench goes on
+        result.error = f"{type(error).__name__}: {error}"
+        result.queries = result.error
+    finally:
+        tracemalloc.stop()
+    return result
 
 
 # The server ----------------------------------------------------------------------------------
@@ -245,6 +319,12 @@ def _get(base, visit, timeout=10):
         return response.status, response.getheader("Location", "")
     finally:
         conn.close()
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str  # http://127.0.0.1:port
+    pid: int  # gunicorn's master; its children are the workers
 
 
 @contextmanager
@@ -271,7 +351,7 @@ def gunicorn(env, workers, log):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"gunicorn did not come up; see {log}")
                 time.sleep(0.2)
-            yield base
+            yield Server(base, server.pid)
         finally:
             server.terminate()
             try:
@@ -279,6 +359,100 @@ def gunicorn(env, workers, log):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+# The export over HTTP -------------------------------------------------------------------------
+
+
+def _workers(master):
+    """The pids of gunicorn's workers (the master's children)."""
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("PPid", "").strip() == str(master):
+            pids.append(int(status.parent.name))
+    return pids
+
+
+def _memory(pid, field):
+    """VmRSS or VmHWM (the resident peak) of a process, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _reset_peak(pid):
+    """Start the process's resident peak (VmHWM) again from its current size (Linux:
+    clear_refs 5). False where the kernel does not allow it."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class Streamed:
+    """One download of a streamed page through gunicorn."""
+
+    first_byte: float = 0.0  # seconds from sending the request to the body's first byte
+    seconds: float = 0.0  # to the last byte
+    size: int = 0  # bytes
+    rows: int = 0
+    rss_before: int = 0  # the worker that served it: resident memory before…
+    rss_peak: int = 0  # …its peak while streaming (None: the peak could not be reset)…
+    rss_after: int = 0  # …and after
+    error: str = ""
+
+    @property
+    def growth(self):
+        return self.rss_peak - self.rss_before if self.rss_peak else None
+
+
+def download(server, visit):
+    """GET the page through gunicorn and read it to the end: the time to its first byte and
+    to its last, and the memory of the worker that served it (its resident peak reset just
+    before, on every worker, since any of them may take the request)."""
+    if visit.error:
+        return Streamed(error="not built" if not visit.built else visit.error)
+    workers = _workers(server.pid)
+    reset = all([_reset_peak(pid) for pid in workers])
+    before = {pid: _memory(pid, "VmRSS") for pid in workers}
+    parts = urlsplit(server.base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    result = Streamed()
+    try:
+        started = time.perf_counter()
+        conn.request("GET", visit.path, headers={"Cookie": visit.cookie})
+        response = conn.getresponse()
+        first = response.read(1)
+        result.first_byte = time.perf_counter() - started
+        if response.status != 200:
+            result.error = f"status {response.status} {response.getheader('Location', '')}"
+            return result
+        result.size, result.rows, last = len(first), 0, first
+        while chunk := response.read(65536):
+            result.size += len(chunk)
+            result.rows += chunk.count(b"\r\n") + (last[-1:] == b"\r" and chunk[:1] == b"\n")
+            last = chunk
+        result.seconds = time.perf_counter() - started
+        result.rows -= 1  # the header
+    except OSError as error:
+        result.error = f"{type(error).__name__}: {error}"
+        return result
+    finally:
+        conn.close()
+    # The worker that served it: the one whose peak rose most above where it stood.
+    peaks = {pid: _memory(pid, "VmHWM") for pid in workers if Path(f"/proc/{pid}").exists()}
+    if peaks:
+        pid = max(peaks, key=lambda p: peaks[p] - before[p])
+        result.rss_before, result.rss_after = before[pid], _memory(pid, "VmRSS")
+        result.rss_peak = peaks[pid] if reset else None
+    return result
 
 
 # Load ----------------------------------------------------------------------------------------
@@ -395,7 +569,7 @@ def measure(base, visits, *, rounds, seconds, warmup, connections, loader):
     back to back, each window starting on an idle server. A page that does not answer 200
     first is not loaded."""
     results = []
-    for visit in visits:
+    for visit in [v for v in visits if not v.page.stream]:
         if not visit.error:
             status, location = _get(base, visit)
             if status != 200:
@@ -414,22 +588,41 @@ def measure(base, visits, *, rounds, seconds, warmup, connections, loader):
 
 # Report --------------------------------------------------------------------------------------
 
+MAX_QUERIES = 12  # a page's queries: at most 12, the same at 1× and 10× the data
+FIRST_BYTE_SECONDS = 1.0  # the export's first byte within a second…
+FLAT = 3  # …and its memory flat: 10× the rows, less than 3× the peak
 
-def report(results, demo_counts, national_counts, *, title):
-    """Print the page table; return the targets and the pages that could not be loaded."""
+
+def queries_ok(small, large):
+    return isinstance(small, int) and small == large and large <= MAX_QUERIES
+
+
+def report(results, small_counts, large_counts, *, title):
+    """Print the page table; return the targets and the pages that could not be loaded (a
+    page not built yet is reported as such, not as a failure)."""
     by_page = {r.visit.page: r for r in results}
     health = by_page[HEALTH]
-    rows, below_admin, below_health, differ, failed = [], [], [], [], []
+    rows, below_admin, below_health, too_many, failed, missing = [], [], [], [], [], []
+    progress_slow = []
+
+    def cell(count):  # a count, or a short word for what went wrong (FAILED says more)
+        return count if isinstance(count, int) else str(count).split(":")[0][:20]
+
     for result in results:
         visit, name = result.visit, result.visit.name
-        demo, national = demo_counts.get(name), national_counts.get(name)
+        small, large = cell(small_counts.get(name)), cell(large_counts.get(name))
         baseline = visit.page in BASELINES
+        sql = "–" if baseline else verdict(queries_ok(small, large))
+        if not visit.built:
+            missing.append(name)
+            rows.append([name, visit.page.role or "–", *["–"] * 4, "–", "–", "not built", "–"])
+            continue
         if visit.error or any(s.errors for s in result.samples):
             failed.append(f"{name}: {visit.error or 'answers that were not 200'}")
-        if demo != national or not isinstance(national, int):
-            differ.append(f"{name} ({demo} → {national})")
+        if not baseline and not queries_ok(small, large):
+            too_many.append(f"{name} ({small} → {large})")
         if not result.samples:
-            rows.append([name, visit.page.role or "–", *["–"] * 4, demo, national, "failed"])
+            rows.append([name, visit.page.role or "–", *["–"] * 4, small, large, "failed", sql])
             continue
         to_admin = result.times(by_page[ADMINS[visit.page.admin]])
         to_health = result.times(health)
@@ -438,42 +631,126 @@ def report(results, demo_counts, national_counts, *, title):
         if not baseline:
             below_admin += [] if ok_admin else [name]
             below_health += [] if ok_health else [name]
+            if name in PROGRESS and not (ok_admin and ok_health):
+                progress_slow.append(name)
         rows.append(
             [name, visit.page.role or "–", f"{result.median('rps'):,.1f}",
              f"{result.median('p95_ms'):,.0f}",
              "–" if baseline else ratio(to_admin), "–" if baseline else ratio(to_health),
-             demo, national, "baseline" if baseline else verdict(ok_admin and ok_health)]
+             small, large, "baseline" if baseline else verdict(ok_admin and ok_health), sql]
         )  # fmt: skip
     table(
         title,
-        ["page", "as", "req/s", "p95 ms", "× admin", "× healthz", "SQL demo", "SQL national",
-         "target"],
+        ["page", "as", "req/s", "p95 ms", "× admin", "× healthz", "SQL 1×", "SQL 10×",
+         "speed", f"SQL ≤{MAX_QUERIES}, same"],
         rows,
     )  # fmt: skip
     print(
-        f"  × admin: against the {ADMIN.label} of Notification; the working space's pages "
-        f"(workplan, team home, review queue) against the {ADMINS[WORK].label}"
+        f"  × admin: against the {ADMIN.label} of Notification; the working space's and the "
+        f"progress pages (workplan, team home, review queue, national view, cohort progress, "
+        f"state dossier) against the {ADMINS[WORK].label}. SQL: one GET in-process with the "
+        "cache emptied, at 1× (a tenth of the nation) and 10× (the nation)"
     )
+    for line in missing:
+        print(f"  NOT BUILT  {line}: no URL of that name yet")
     for line in failed:
         print(f"  FAILED  {line}")
     pages = len(PAGES)
+    progress = [page.label for page in PAGES if page.label in PROGRESS]
+    progress_missing = [name for name in missing if name in PROGRESS]
+    measured = pages - len(missing)
+
+    def listed(prefix, names):
+        return f"; {prefix}: {'; '.join(names)}" if names else ""
+
     targets = [
         Target(
             f"every page ≥{ADMIN_TIMES}× its admin changelist at national size "
-            f"({pages - len(below_admin)} of {pages})"
-            + (f"; below: {'; '.join(below_admin)}" if below_admin else ""),
-            not below_admin and not failed,
+            f"({measured - len(below_admin)} of {pages})"
+            + listed("below", below_admin) + listed("not built", missing),
+            not below_admin and not failed and not missing,
         ),
         Target(
             f"every page ≥ 1/{round(1 / HEALTH_SHARE)} of /healthz at national size "
-            f"({pages - len(below_health)} of {pages})"
-            + (f"; below: {'; '.join(below_health)}" if below_health else ""),
-            not below_health and not failed,
+            f"({measured - len(below_health)} of {pages})"
+            + listed("below", below_health) + listed("not built", missing),
+            not below_health and not failed and not missing,
         ),
         Target(
-            "the same query count at demo and national size"
-            + (f"; differs: {'; '.join(differ)}" if differ else ""),
-            not differ,
+            f"every page ≤{MAX_QUERIES} queries, the same count at 1× and 10× "
+            f"({measured - len(too_many)} of {pages})"
+            + listed("not", too_many) + listed("not built", missing),
+            not too_many and not missing,
+        ),
+        Target(
+            f"progress pages ({', '.join(progress)}) ≥{ADMIN_TIMES}× the admin action items "
+            f"and ≥ 1/{round(1 / HEALTH_SHARE)} of /healthz"
+            + listed("not", progress_slow) + listed("not built", progress_missing),
+            not progress_slow and not progress_missing,
+        ),
+    ]  # fmt: skip
+    return targets, failed
+
+
+def _mb(value):
+    return f"{value / 2**20:,.1f} MB" if value is not None else "–"
+
+
+def report_export(small, large, downloads):
+    """Print the export's table (in-process at 1× and 10×, and through gunicorn at 10×);
+    return its targets."""
+    rows = []
+    for where, one in (("1×, in process", small), ("10×, in process", large)):
+        if one.error:
+            rows.append([where, one.error, "–", "–", "–", "–"])
+        else:
+            rows.append(
+                [where, f"{one.rows:,}", one.queries, f"{one.seconds:.1f}", "–", _mb(one.peak)]
+            )
+    for n, one in enumerate(downloads, 1):
+        where = f"10×, gunicorn, run {n}"
+        if one.error:
+            rows.append([where, one.error, "–", "–", "–", "–"])
+            continue
+        memory = (
+            f"worker {_mb(one.rss_before)} → peak {_mb(one.rss_peak)} (+{_mb(one.growth)}) "
+            f"→ {_mb(one.rss_after)}"
+        )
+        rows.append([where, f"{one.rows:,}", "–", f"{one.seconds:.1f}",
+                     f"{one.first_byte:.3f}", memory])  # fmt: skip
+    table(
+        f"Export: {EXPORT.label} as staff (CSV, streamed; measured alone, not loaded)",
+        ["where", "rows", "SQL", "total s", "first byte s", "memory (in process: tracemalloc "
+         "peak; gunicorn: the worker's resident size)"],
+        rows,
+    )  # fmt: skip
+    built = not small.error and not large.error and downloads and not downloads[0].error
+    if not built:
+        reason = small.error or large.error or (downloads[0].error if downloads else "not run")
+        return [
+            Target(f"export: first byte < {FIRST_BYTE_SECONDS:g} s ({reason})", False),
+            Target(f"export: memory flat ({reason})", False),
+            Target(f"export: ≤{MAX_QUERIES} queries, the same at 1× and 10× ({reason})", False),
+        ]
+    first_byte = max(one.first_byte for one in downloads if not one.error)
+    grown = large.peak / small.peak if small.peak else None
+    rows_grown = large.rows / small.rows if small.rows else None
+    growth = [one.growth for one in downloads if one.growth is not None]
+    worker = f"; the gunicorn worker grew {_mb(max(growth))} at most" if growth else ""
+    return [
+        Target(
+            f"export: first byte of {large.rows:,} rows < {FIRST_BYTE_SECONDS:g} s through "
+            f"gunicorn ({first_byte:.3f} s, the slower of {len(downloads)})",
+            first_byte < FIRST_BYTE_SECONDS,
+        ),
+        Target(
+            f"export: memory flat: {rows_grown or 0:.1f}× the rows, {ratio(grown)} the peak "
+            f"({_mb(small.peak)} → {_mb(large.peak)}; at most {FLAT}×){worker}",
+            grown is not None and grown < FLAT,
+        ),
+        Target(
+            f"export: ≤{MAX_QUERIES} queries, the same at 1× and 10× "
+            f"({small.queries} → {large.queries})",
+            queries_ok(small.queries, large.queries),
         ),
     ]
-    return targets, failed

@@ -2,11 +2,13 @@
 measured in the same run.
 
 1. Data: the national data set in portal_bench (bench/national.py; reused while the
-   generator, its sizes, the migrations and the day are unchanged) and the demo seed in
-   portal_bench_demo.
+   generator, its sizes, the migrations and the day are unchanged) and a tenth of it in
+   portal_bench_tenth.
 2. Pages (bench/pages.py): gunicorn with production settings, every page side by side with
-   the admin's Notification changelist and /healthz; requests per second, p95, ratios,
-   query counts at demo and national size.
+   the admin's changelists and /healthz; requests per second, p95, ratios, query counts at
+   1× (the tenth) and 10× (the nation). The action items export apart: its first byte
+   through gunicorn, its memory at 1× and 10×. A page whose URL is not built yet is
+   reported "not built".
 3. Write costs (bench/writes.py): a 9-session series, a reschedule and a new team member
    for 8 and 40 teams, rolled back.
 4. The claim (bench/claim.py): 100,000 due ledger rows in portal_bench_claim, against a bare
@@ -122,26 +124,35 @@ def main():
         report_targets(run_claim(args, base, national_name))
         return
     call_command("collectstatic", interactive=False, verbosity=0)
-    size = national.SMOKE if args.smoke else national.NATIONAL
-    national.ensure_national(base, national_name, size)
-    national.ensure_demo(base, f"{national_name}_demo")
+    large, small = (national.NATIONAL, national.TENTH)
+    if args.smoke:
+        large, small = (national.SMOKE, national.SMOKE_TENTH)
+    national.ensure_national(base, national_name, large, "National data (10×)")
+    national.ensure_national(base, f"{national_name}_tenth", small, "A tenth of it (1×)")
 
-    with db.connected_to(f"{national_name}_demo"), pages.logged_in() as visits:
-        demo_counts = pages.count_queries(visits)
+    def export_of(visits):
+        return next(visit for visit in visits if visit.page == pages.EXPORT)
+
+    with db.connected_to(f"{national_name}_tenth"), pages.logged_in() as visits:
+        small_counts = pages.count_queries(visits)
+        small_export = pages.stream_in_process(export_of(visits))
     loader_name, loader = pages.choose_loader(args.load, args.seconds)
     with pages.logged_in() as visits:
-        national_counts = pages.count_queries(visits)
+        large_counts = pages.count_queries(visits)
+        large_export = pages.stream_in_process(export_of(visits))
         with pages.gunicorn(os.environ.copy(), args.workers, work / "gunicorn.log") as server:
             results = pages.measure(
-                server, visits, rounds=args.rounds, seconds=args.seconds, warmup=args.warmup,
-                connections=args.connections, loader=loader,
+                server.base, visits, rounds=args.rounds, seconds=args.seconds,
+                warmup=args.warmup, connections=args.connections, loader=loader,
             )  # fmt: skip
+            downloads = [pages.download(server, export_of(visits)) for _run in range(2)]
     page_targets, failed = pages.report(
-        results, demo_counts, national_counts,
+        results, small_counts, large_counts,
         title=f"Pages at national size: gunicorn {args.workers} sync workers, {loader_name} "
         f"with {args.connections} connections, {args.rounds} round(s) of {args.seconds:g}s a "
         "page; medians of the rounds",
     )  # fmt: skip
+    page_targets += pages.report_export(small_export, large_export, downloads)
 
     write_targets, claim_targets = [], []
     if args.only != "pages":
