@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dashboard.views import exports
 from dashboard.views import pages as views
 
 app_name = "dashboard"
@@ -10,4 +11,8 @@ urlpatterns = [
     path("partner/teams/", views.partner_teams, name="partner_teams"),
     path("teams/<int:pk>/home/", views.team_home, name="team_home"),
     path("review/", views.review_queue, name="review_queue"),
+    path("exports/", exports.exports_page, name="exports"),
+    path("exports/action-items.csv", exports.action_items_csv, name="export_actions"),
+    path("exports/attendance.csv", exports.attendance_csv, name="export_attendance"),
+    path("exports/check-ins.csv", exports.checkins_csv, name="export_checkins"),
 ]
