@@ -464,6 +464,7 @@ PLAIN_PAGES = {
     "dashboard:partner_teams": PARTNERS,
     "workplans:support_inbox": STAFF | FACILITATORS | PARTNERS,
     "dashboard:review_queue": STAFF | FACILITATORS,
+    "dashboard:national": STAFF,
     "dashboard:exports": STAFF | FACILITATORS,
     "dashboard:export_actions": STAFF | FACILITATORS,
     "dashboard:export_attendance": STAFF | FACILITATORS,

@@ -1,0 +1,108 @@
+"""The national view (staff only): the map of the states by where they stand with the
+programs, its table, the cohorts running and recent, and what changed since a date."""
+
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from cohorts.choices import STATE_NAMES
+from dashboard import national
+from dashboard.forms import NationalFiltersForm, SinceForm
+from dashboard.national import GRID, GRID_COLUMNS, GRID_ROWS, TERRITORIES, Filters, MapStatus
+from dashboard.progress import staff_only, window
+
+PITCH = 60  # a tile's place in the grid, in SVG units; the tile is a little smaller
+TILE = 54
+GAP_ROW = 36  # between the 50 states and the row of DC and the territories
+
+
+def _url(name, *args):
+    """A page built beside this one (cohort progress, a state's dossier): its address, or
+    None while it does not exist yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _position(code):
+    if code in GRID:
+        column, row = GRID[code]
+        return column * PITCH, row * PITCH
+    return TERRITORIES.index(code) * PITCH, GRID_ROWS * PITCH + GAP_ROW
+
+
+def _tiles(picture, labels):
+    tiles = []
+    for state in picture.states:
+        x, y = _position(state.code)
+        name = STATE_NAMES[state.code]
+        tiles.append(
+            {
+                "state": state,
+                "name": name,
+                "label": labels[state.status],
+                "x": x,
+                "y": y,
+                "cx": x + TILE / 2,
+                "cy": y + TILE / 2,
+                "url": _url("dashboard:state_dossier", state.code),
+                "cohorts": [{"ref": ref, "url": _cohort_url(ref.id)} for ref in state.cohorts],
+            }
+        )
+    return tiles
+
+
+def _cohort_url(pk):
+    return _url("dashboard:cohort_progress", pk) or reverse("dashboard:cohort_detail", args=[pk])
+
+
+def national_view(request):
+    staff_only(request.user)
+    programs, years = national.filter_choices()
+    data = request.GET or None
+    form = NationalFiltersForm(data, programs=programs, years=years)
+    since_form = SinceForm(data)
+    filters = Filters(**form.kept()) if data else Filters()
+    picture = national.national_picture(filters, window(since_form.picked()))
+
+    labels = dict(MapStatus.LABELS)
+    if filters.any:
+        labels[MapStatus.NEVER] = MapStatus.NEVER_FILTERED
+    legend = [
+        {"status": status, "label": labels[status], "count": picture.status_counts[status]}
+        for status in MapStatus.ORDER
+    ]
+    cohorts = [{"row": row, "url": _cohort_url(row.id)} for row in picture.cohorts]
+    territories_y = GRID_ROWS * PITCH + GAP_ROW
+    exports = {
+        "actions": _url("dashboard:export_actions"),
+        "attendance": _url("dashboard:export_attendance"),
+        "checkins": _url("dashboard:export_checkins"),
+    }
+    return render(
+        request,
+        "dashboard/national.html",
+        {
+            "form": form,
+            "since_form": since_form,
+            "filter_errors": [
+                (bound.fields[name].label, message)
+                for bound in (form, since_form)
+                for name, errors in bound.errors.items()
+                for message in errors
+            ],
+            "picture": picture,
+            "tiles": _tiles(picture, labels),
+            "legend": legend,
+            "cohorts": cohorts,
+            "exports": exports if all(exports.values()) else None,
+            "fifty_percent": round(picture.reached * 100 / 50),
+            "map": {
+                "width": GRID_COLUMNS * PITCH - (PITCH - TILE),
+                "height": territories_y + TILE,
+                "tile": TILE,
+                # halfway between the last row of states and DC and the territories
+                "divider_y": territories_y - (GAP_ROW + PITCH - TILE) // 2,
+            },
+        },
+    )
