@@ -1,7 +1,6 @@
 from django.urls import path
 
-from dashboard.views import exports
-from dashboard.views import national
+from dashboard.views import dossier, exports, national
 from dashboard.views import pages as views
 
 app_name = "dashboard"
@@ -13,6 +12,7 @@ urlpatterns = [
     path("teams/<int:pk>/home/", views.team_home, name="team_home"),
     path("review/", views.review_queue, name="review_queue"),
     path("progress/", national.national_view, name="national"),
+    path("states/<str:code>/", dossier.state_dossier_page, name="state_dossier"),
     path("exports/", exports.exports_page, name="exports"),
     path("exports/action-items.csv", exports.action_items_csv, name="export_actions"),
     path("exports/attendance.csv", exports.attendance_csv, name="export_attendance"),
