@@ -256,6 +256,8 @@ OBJECT_PAGES = {
     "cohorts:cohort_enrol": fill(pk="cohort"),
     "dashboard:cohort_detail": fill(pk="cohort"),
     "dashboard:team_home": fill(pk="team", team_only=True),
+    # Any state, DC or territory reads the same to an outsider (a 404); staff read any one.
+    "dashboard:state_dossier": fill(code=Literal("AZ"), staff_only=True),
     "cohorts:enrolment_detail": fill(pk="team", team_only=True),
     "cohorts:enrolment_seats": fill(pk="team", team_only=True),
     "cohorts:seat_end": fill(pk="team", seat_pk="seat", team_only=True),
