@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -94,9 +95,20 @@ def _filename(stem, cohort, today):
 
 
 def _stream(queryset, row):
-    """Each row of the query, written by `row`, read CHUNK_SIZE at a time."""
-    for values in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield row(*values)
+    """Each row of the query, written by `row`, read CHUNK_SIZE at a time.
+
+    On PostgreSQL the rows are read inside a transaction: outside one (autocommit) Django
+    declares its server-side cursor WITH HOLD, which PostgreSQL fills with the whole result
+    before the first fetch; inside one, the first rows come as soon as they are found, and the
+    whole file is read from one snapshot. (Not on SQLite, the demo's database: its transactions
+    take the write lock, which a slow download would hold.)"""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(savepoint=False):
+            for values in queryset.iterator(chunk_size=CHUNK_SIZE):
+                yield row(*values)
+    else:
+        for values in queryset.iterator(chunk_size=CHUNK_SIZE):
+            yield row(*values)
 
 
 def _state_names():

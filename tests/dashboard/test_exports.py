@@ -537,3 +537,23 @@ def test_the_exports_page_lists_the_three_and_the_cohorts_in_scope(client, world
     response = get(client, world.staff, "dashboard:exports")
     assert set(response.context["cohorts"]) == {world.cohort1, world.cohort2}
     assert "Cohort Two" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_file_is_read_in_one(client, world, monkeypatch):
+    """As in production (autocommit): on PostgreSQL the rows are read inside a transaction, so
+    the server-side cursor is declared without HOLD and its first rows come at once (a cursor
+    WITH HOLD is filled with the whole result first); the transaction ends with the file."""
+    ActionItemFactory(goal__workplan__enrolment=world.team_a)
+    in_transaction = []
+    execute_sql = SQLCompiler.execute_sql
+
+    def spy(compiler, *args, **kwargs):
+        if compiler.query.model is ActionItem:
+            in_transaction.append(connection.in_atomic_block)
+        return execute_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", spy)
+    assert len(download(client, world.staff, ACTIONS)) == 2
+    assert in_transaction == [connection.vendor == "postgresql"]
+    assert not connection.in_atomic_block
