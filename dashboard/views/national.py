@@ -72,6 +72,7 @@ def national_view(request):
         {"status": status, "label": labels[status], "count": picture.status_counts[status]}
         for status in MapStatus.ORDER
     ]
+    tiles = _tiles(picture, labels)
     cohorts = [{"row": row, "url": _cohort_url(row.id)} for row in picture.cohorts]
     territories_y = GRID_ROWS * PITCH + GAP_ROW
     exports = {
@@ -92,7 +93,9 @@ def national_view(request):
                 for message in errors
             ],
             "picture": picture,
-            "tiles": _tiles(picture, labels),
+            "tiles": tiles,  # alphabetical, for the table
+            # in reading order, row by row, for the map (and the keyboard's way through it)
+            "map_tiles": sorted(tiles, key=lambda tile: (tile["y"], tile["x"])),
             "legend": legend,
             "cohorts": cohorts,
             "exports": exports if all(exports.values()) else None,
