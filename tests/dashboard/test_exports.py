@@ -19,7 +19,7 @@ from cohorts.choices import TeamRole
 from dashboard import exports
 from sessions_app.models import Attendance
 from tests.conftest import SEPTEMBER_1
-from tests.factories import UserFactory
+from tests.factories import CohortFactory, UserFactory
 from tests.sessions_app.factories import AttendanceFactory, LearningSessionFactory
 from tests.workplans.factories import ActionItemFactory, CheckInFactory, GoalFactory
 from workplans.choices import ActionStatus, CheckInStatus, Confidence
@@ -557,3 +557,18 @@ def test_outside_a_transaction_the_file_is_read_in_one(client, world, monkeypatc
     assert len(download(client, world.staff, ACTIONS)) == 2
     assert in_transaction == [connection.vendor == "postgresql"]
     assert not connection.in_atomic_block
+
+
+def test_the_exports_page_costs_the_same_with_few_cohorts_and_many(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.staff)
+    counts = []
+    for added in (0, 8):
+        for _ in range(added):
+            CohortFactory(program=world.program2)
+        with CaptureQueriesContext(connection) as queries:
+            with django_assert_max_num_queries(6):
+                assert client.get(reverse("dashboard:exports")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
