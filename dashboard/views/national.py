@@ -16,8 +16,8 @@ GAP_ROW = 36  # between the 50 states and the row of DC and the territories
 
 
 def _url(name, *args):
-    """A page built beside this one (cohort progress, a state's dossier): its address, or
-    None while it does not exist yet."""
+    """A page built beside this one (a cohort's progress): its address, or None while it
+    does not exist yet."""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
@@ -45,7 +45,7 @@ def _tiles(picture, labels):
                 "y": y,
                 "cx": x + TILE / 2,
                 "cy": y + TILE / 2,
-                "url": _url("dashboard:state_dossier", state.code),
+                "url": reverse("dashboard:state_dossier", args=[state.code]),
                 "cohorts": [{"ref": ref, "url": _cohort_url(ref.id)} for ref in state.cohorts],
             }
         )
@@ -75,11 +75,6 @@ def national_view(request):
     tiles = _tiles(picture, labels)
     cohorts = [{"row": row, "url": _cohort_url(row.id)} for row in picture.cohorts]
     territories_y = GRID_ROWS * PITCH + GAP_ROW
-    exports = {
-        "actions": _url("dashboard:export_actions"),
-        "attendance": _url("dashboard:export_attendance"),
-        "checkins": _url("dashboard:export_checkins"),
-    }
     return render(
         request,
         "dashboard/national.html",
@@ -98,7 +93,6 @@ def national_view(request):
             "map_tiles": sorted(tiles, key=lambda tile: (tile["y"], tile["x"])),
             "legend": legend,
             "cohorts": cohorts,
-            "exports": exports if all(exports.values()) else None,
             "fifty_percent": round(picture.reached * 100 / 50),
             "map": {
                 "width": GRID_COLUMNS * PITCH - (PITCH - TILE),
