@@ -32,7 +32,7 @@ class SinceForm(PortalFormMixin, forms.Form):
 
 class NationalFiltersForm(PortalFormMixin, forms.Form):
     """The national view's filters, read from the query string: a program, a start year (of
-    those cohorts exist for) and a cohort state. A value that is not one of the choices is
+    those cohorts exist for) and a cohort status. A value that is not one of the choices is
     said on the page and that filter left off."""
 
     program = forms.TypedChoiceField(
@@ -41,13 +41,13 @@ class NationalFiltersForm(PortalFormMixin, forms.Form):
     year = forms.TypedChoiceField(
         label=_("Year the cohort starts"), required=False, coerce=int, empty_value=None
     )
-    status = forms.ChoiceField(label=_("Cohort state"), required=False)
+    status = forms.ChoiceField(label=_("Cohort status"), required=False)
 
     def __init__(self, *args, programs=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", _("Every program")), *programs]
         self.fields["year"].choices = [("", _("Every year")), *((y, str(y)) for y in years)]
-        self.fields["status"].choices = [("", _("Any state")), *CohortStatus.choices]
+        self.fields["status"].choices = [("", _("Any status")), *CohortStatus.choices]
 
     def kept(self):
         """{field: value} of the filters that are valid and chosen; a bad one is left off."""
