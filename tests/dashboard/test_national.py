@@ -336,5 +336,8 @@ def test_the_page_takes_the_same_few_queries_at_two_sizes(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+    # 18 cohorts: 12 listed, the rest counted
+    listed = picture()
+    assert (len(listed.cohorts), listed.more_cohorts) == (12, 6)
     # 7 completed cohorts of the 14 grown, 3 teams each, one check-in in each in the window
     assert response.context["picture"].changes.checkins_in == 21
