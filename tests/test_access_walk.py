@@ -256,6 +256,8 @@ OBJECT_PAGES = {
     "cohorts:cohort_enrol": fill(pk="cohort"),
     "dashboard:cohort_detail": fill(pk="cohort"),
     "dashboard:team_home": fill(pk="team", team_only=True),
+    "dashboard:cohort_progress": fill(pk="cohort"),
+    "dashboard:cohort_progress_csv": fill(pk="cohort"),
     # Any state, DC or territory reads the same to an outsider (a 404); staff read any one.
     "dashboard:state_dossier": fill(code=Literal("AZ"), staff_only=True),
     "cohorts:enrolment_detail": fill(pk="team", team_only=True),
