@@ -2,7 +2,7 @@
 programs, its table, the cohorts running and recent, and what changed since a date."""
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cohorts.choices import STATE_NAMES
 from dashboard import national
@@ -13,15 +13,6 @@ from dashboard.progress import staff_only, window
 PITCH = 60  # a tile's place in the grid, in SVG units; the tile is a little smaller
 TILE = 54
 GAP_ROW = 36  # between the 50 states and the row of DC and the territories
-
-
-def _url(name, *args):
-    """A page built beside this one (a cohort's progress): its address, or None while it
-    does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _position(code):
@@ -53,7 +44,7 @@ def _tiles(picture, labels):
 
 
 def _cohort_url(pk):
-    return _url("dashboard:cohort_progress", pk) or reverse("dashboard:cohort_detail", args=[pk])
+    return reverse("dashboard:cohort_progress", args=[pk])
 
 
 def national_view(request):

@@ -278,6 +278,7 @@ def test_every_tile_is_named_with_its_status_and_the_table_says_the_same(nation,
     assert "3</span> of 50 states reached" in html
     assert html.count(f'href="{reverse("dashboard:state_dossier", args=["AZ"])}"') == 2
     assert f'href="{reverse("dashboard:export_checkins")}"' in html
+    assert f'href="{reverse("dashboard:cohort_progress", args=[nation.active.pk])}"' in html
 
 
 def test_staff_read_the_national_view(world, client):
