@@ -88,9 +88,10 @@ clean:
 	rm -rf var $(VENV)
 
 # `make bench`: the portal at national size on PostgreSQL — every page under gunicorn beside
-# the admin changelist and /healthz, write costs, the ledger's claim — each target printed
-# "met" or "NOT met" (bench/run.py). Its databases (portal_bench, portal_bench_demo,
-# portal_bench_claim) are reused while nothing changed. BENCH_ARGS=--smoke: tiny and quick.
+# the admin changelists and /healthz, queries at 1× and 10×, the export's first byte and
+# memory, write costs, the ledger's claim — each target printed "met" or "NOT met"
+# (bench/run.py). Its databases (portal_bench, portal_bench_tenth, portal_bench_claim) are
+# reused while nothing changed. BENCH_ARGS=--smoke: tiny and quick.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_ARGS ?=
 
