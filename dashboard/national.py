@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.choices import US_STATES, CohortStatus, OrganisationKind
 from cohorts.models import Cohort, Enrolment
 from sessions_app.models import Attendance, LearningSession
+from workplans.choices import CheckInStatus
 from workplans.models import ActionItem, CheckIn
 
 TERRITORIES = ("DC", "PR", "VI", "GU", "MP", "AS")  # shown, never counted toward the 50
@@ -276,8 +277,9 @@ def _changes(filters, window, new_teams):
         .filter(done_at__gte=start, done_at__lte=end)
         .count()
     )
-    checkins = (
-        CheckIn.objects.filter(filters.cohort_q("enrolment__cohort__"))
+    checkins = (  # a check-in reopened since (open again) is not in, as on the cohort view
+        CheckIn.objects.exclude(status=CheckInStatus.OPEN)
+        .filter(filters.cohort_q("enrolment__cohort__"))
         .filter(submitted_at__gte=start, submitted_at__lte=end)
         .count()
     )

@@ -243,6 +243,11 @@ def test_what_changed_since_a_date(nation):
         status=CheckInStatus.SUBMITTED, submitted_at=datetime(2026, 10, 2, tzinfo=UTC),
     )  # fmt: skip
 
+    CheckInFactory(  # reopened by a facilitator: not in
+        enrolment=nation.teams["IA"][0], number=3, due_on=date(2026, 10, 20),
+        submitted_at=datetime(2026, 10, 3, tzinfo=UTC),
+    )  # fmt: skip
+
     changes = picture().changes
     assert changes.since == SINCE
     # AZ active, CO ×2, IA, PR (the funder's enrolment is not a state grantee's team)
