@@ -399,7 +399,8 @@ def _reset_peak(pid):
 class Streamed:
     """One download of a streamed page through gunicorn."""
 
-    first_byte: float = 0.0  # seconds from sending the request to the body's first byte
+    first_byte: float = 0.0  # seconds from sending the request to the body's first byte…
+    first_row: float = 0.0  # …to the end of the first row under the header (its query ran)
     seconds: float = 0.0  # to the last byte
     size: int = 0  # bytes
     rows: int = 0
@@ -435,10 +436,12 @@ def download(server, visit):
             result.error = f"status {response.status} {response.getheader('Location', '')}"
             return result
         result.size, result.rows, last = len(first), 0, first
-        while chunk := response.read(65536):
+        while chunk := response.read1(65536):  # what has come, without waiting for more
             result.size += len(chunk)
             result.rows += chunk.count(b"\r\n") + (last[-1:] == b"\r" and chunk[:1] == b"\n")
             last = chunk
+            if result.rows >= 2 and not result.first_row:
+                result.first_row = time.perf_counter() - started
         result.seconds = time.perf_counter() - started
         result.rows -= 1  # the header
     except OSError as error:
@@ -717,11 +720,11 @@ def report_export(small, large, downloads):
             f"→ {_mb(one.rss_after)}"
         )
         rows.append([where, f"{one.rows:,}", "–", f"{one.seconds:.1f}",
-                     f"{one.first_byte:.3f}", memory])  # fmt: skip
+                     f"{one.first_byte:.3f} / {one.first_row:.3f}", memory])  # fmt: skip
     table(
         f"Export: {EXPORT.label} as staff (CSV, streamed; measured alone, not loaded)",
-        ["where", "rows", "SQL", "total s", "first byte s", "memory (in process: tracemalloc "
-         "peak; gunicorn: the worker's resident size)"],
+        ["where", "rows", "SQL", "total s", "first byte / row s", "memory (in process: "
+         "tracemalloc peak; gunicorn: the worker's resident size)"],
         rows,
     )  # fmt: skip
     built = not small.error and not large.error and downloads and not downloads[0].error
@@ -733,6 +736,7 @@ def report_export(small, large, downloads):
             Target(f"export: ≤{MAX_QUERIES} queries, the same at 1× and 10× ({reason})", False),
         ]
     first_byte = max(one.first_byte for one in downloads if not one.error)
+    first_row = max(one.first_row for one in downloads if not one.error)
     grown = large.peak / small.peak if small.peak else None
     rows_grown = large.rows / small.rows if small.rows else None
     growth = [one.growth for one in downloads if one.growth is not None]
@@ -740,8 +744,9 @@ def report_export(small, large, downloads):
     return [
         Target(
             f"export: first byte of {large.rows:,} rows < {FIRST_BYTE_SECONDS:g} s through "
-            f"gunicorn ({first_byte:.3f} s, the slower of {len(downloads)})",
-            first_byte < FIRST_BYTE_SECONDS,
+            f"gunicorn ({first_byte:.3f} s, the slower of {len(downloads)}; the first row "
+            f"{first_row:.3f} s)",
+            first_byte < FIRST_BYTE_SECONDS and first_row < FIRST_BYTE_SECONDS,
         ),
         Target(
             f"export: memory flat: {rows_grown or 0:.1f}× the rows, {ratio(grown)} the peak "

@@ -153,6 +153,8 @@ def main():
         "page; medians of the rounds",
     )  # fmt: skip
     page_targets += pages.report_export(small_export, large_export, downloads)
+    failed += [f"{pages.EXPORT.label}: {one.error}" for one in downloads if one.error][:1]
+    failed = [line for line in failed if "not built" not in line]
 
     write_targets, claim_targets = [], []
     if args.only != "pages":
