@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.choices import US_STATES, CohortStatus, OrganisationKind
 from cohorts.models import Cohort, Enrolment
-from sessions_app.models import Attendance, LearningSession
+from sessions_app.models import LearningSession
 from workplans.choices import CheckInStatus
 from workplans.models import ActionItem, CheckIn
 
@@ -254,21 +254,13 @@ def _cohorts(filters):
     return cohorts, total - len(cohorts)
 
 
-def held_sessions(cohort_q):
-    """Sessions held: scheduled, started, with attendance taken (the rule of
-    sessions_app.selectors.attendance_by_team)."""
-    marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
-    return LearningSession.objects.filter(cohort_q, status=LearningSession.Status.SCHEDULED).filter(
-        Exists(marked)
-    )
-
-
 def _changes(filters, window, new_teams):
     """What changed from the window's `since` to its `as_of` — three counts."""
     start, end = window.since_start, window.as_of
     sessions = (
-        held_sessions(filters.cohort_q("cohort__"))
-        .filter(starts_at__gte=start, starts_at__lte=end)
+        LearningSession.objects.held(end)
+        .filter(filters.cohort_q("cohort__"))
+        .filter(starts_at__gte=start)
         .count()
     )
     actions = (

@@ -15,6 +15,19 @@ from django.utils.translation import gettext_lazy as _
 ATTENDANCE_OPENS = timedelta(minutes=30)
 
 
+class LearningSessionQuerySet(models.QuerySet):
+    def held(self, now=None):
+        """The one definition of a held session: scheduled, started (by `now`), and with
+        attendance taken. Attendance rates, "missed in a row" and the progress pages all
+        count these."""
+        marked = Attendance.objects.filter(session=models.OuterRef("pk")).exclude(mark="")
+        return self.filter(
+            models.Exists(marked),
+            status=LearningSession.Status.SCHEDULED,
+            starts_at__lte=now or timezone.now(),
+        )
+
+
 class LearningSession(models.Model):
     """One meeting of a cohort. Its start is stored in UTC; `sequence` rises on every change
     a calendar must see (RFC 5545 SEQUENCE)."""
@@ -56,6 +69,8 @@ class LearningSession(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("learning session")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
@@ -235,14 +235,9 @@ def attendance_by_team(cohort_ids, teams, *, latest=None):
     second only when some were held), besides reading `teams` once. Portable SQL: the demo
     runs on SQLite.
     """
-    marked = Attendance.objects.filter(session=OuterRef("pk")).exclude(mark="")
     held = (
-        LearningSession.objects.filter(
-            cohort_id__in=cohort_ids,
-            status=LearningSession.Status.SCHEDULED,
-            starts_at__lte=timezone.now(),
-        )
-        .filter(Exists(marked))
+        LearningSession.objects.held()
+        .filter(cohort_id__in=cohort_ids)
         .order_by("cohort_id", "starts_at", "number")
     )
     if latest is not None:
