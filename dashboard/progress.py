@@ -32,9 +32,10 @@ def get_progress_cohort_for(user, pk):
     return get_object_or_404(progress_cohorts_for(user), pk=pk)
 
 
-def staff_only(user):
-    """The national view and the dossiers: a 404 for everyone but Alliance staff."""
-    if not is_alliance_staff(user):
+def staff_only(request):
+    """The national view and the dossiers: a 404 for everyone but Alliance staff. Asks the
+    request's roles, which the menu reads too: one query for both."""
+    if not request.roles.staff:
         raise Http404
 
 

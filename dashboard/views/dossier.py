@@ -4,6 +4,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from dashboard.dossier import state_dossier
+from dashboard.freshness import cached
 from dashboard.progress import staff_only, window
 
 
@@ -11,10 +12,10 @@ def state_dossier_page(request, code):
     """The dossier of the state `code`. Anyone but staff gets a 404, before anything is read
     (whatever the code); an unknown code is a 404 too; a lowercase code is sent on to the
     capitals, so each dossier has one address."""
-    staff_only(request.user)
+    staff_only(request)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    dossier = state_dossier(code, window())
+    dossier = cached("state_dossier", lambda: state_dossier(code, window()), code)
     if code != dossier.code:
         return redirect("dashboard:state_dossier", code=dossier.code)
     return render(request, "dashboard/state_dossier.html", {"dossier": dossier})

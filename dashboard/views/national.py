@@ -7,6 +7,7 @@ from django.urls import reverse
 from cohorts.choices import STATE_NAMES
 from dashboard import national
 from dashboard.forms import NationalFiltersForm, SinceForm
+from dashboard.freshness import cached
 from dashboard.national import GRID, GRID_COLUMNS, GRID_ROWS, TERRITORIES, Filters, MapStatus
 from dashboard.progress import staff_only, window
 
@@ -48,13 +49,16 @@ def _cohort_url(pk):
 
 
 def national_view(request):
-    staff_only(request.user)
-    programs, years = national.filter_choices()
+    staff_only(request)
+    programs, years = cached("national-choices", national.filter_choices)
     data = request.GET or None
     form = NationalFiltersForm(data, programs=programs, years=years)
     since_form = SinceForm(data)
     filters = Filters(**form.kept()) if data else Filters()
-    picture = national.national_picture(filters, window(since_form.picked()))
+    since = since_form.picked()
+    picture = cached(
+        "national", lambda: national.national_picture(filters, window(since)), filters, since
+    )
 
     labels = dict(MapStatus.LABELS)
     if filters.any:

@@ -4,12 +4,15 @@ the next read compute it again. A write elsewhere keeps it."""
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Organisation
 from dashboard import freshness
+from dashboard.national import MapStatus
 from notifications.models import Notification
-from tests.factories import OrganisationFactory
+from tests.factories import EnrolmentFactory, OrganisationFactory
 from workplans.models import TeamVisit
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,29 @@ def test_a_figure_read_during_a_write_transaction_is_not_kept_past_its_commit(co
 def test_the_watcher_is_on_the_connection():
     connection.ensure_connection()
     assert any(isinstance(w, freshness.WriteWatcher) for w in connection.execute_wrappers)
+
+
+def test_the_national_view_and_a_dossier_show_a_new_team_at_once(client, world):
+    """The pages read from the cache: the second load of each computes nothing, and a team
+    enrolled after them shows on the next load."""
+    client.force_login(world.staff)
+    national = reverse("dashboard:national")
+    dossier = reverse("dashboard:state_dossier", args=["FL"])
+
+    def florida():
+        picture = client.get(national).context["picture"]
+        return next(row for row in picture.states if row.code == "FL")
+
+    def florida_teams():
+        return len(client.get(dossier).context["dossier"].teams)
+
+    assert florida().status == MapStatus.NEVER
+    assert florida_teams() == 0
+    with CaptureQueriesContext(connection) as again:
+        florida()
+    assert not any("cohorts_enrolment" in query["sql"] for query in again.captured_queries)
+
+    EnrolmentFactory(cohort=world.cohort1, organisation=OrganisationFactory(state="FL"))
+
+    assert florida().status != MapStatus.NEVER
+    assert florida_teams() == 1

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -454,6 +455,8 @@ def grow(maryland, teams):
 
 
 def page_queries(client):
+    """The page's queries when its dossier is computed, not read from the cache."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url("MD"))
     assert response.status_code == 200
