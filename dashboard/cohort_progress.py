@@ -31,7 +31,7 @@ Definitions the page states in words (PageRules below):
 - a support request is *open* until it is closed.
 
 A team *needs attention* when it missed the latest MISSED_IN_A_ROW held sessions in a row
-(the flag of the cohort page), when OVERDUE_ACTIONS_LIMIT or more of its action items are
+(the flag of the cohort page), when more than OVERDUE_ACTIONS_OVER of its action items are
 overdue, or when any of its check-ins is overdue.
 """
 
@@ -64,8 +64,9 @@ from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team
 from workplans.choices import AssessmentStatus, CheckInStatus, Phase, SupportStatus
 from workplans.models import ActionItem, CheckIn, Dimension, Rating, SelfAssessment, SupportRequest
 
-# A team needs attention with this many overdue action items or more.
-OVERDUE_ACTIONS_LIMIT = 3
+# A team needs attention with more than this many overdue action items ("over a threshold":
+# three overdue is a busy month, four a team that needs a call).
+OVERDUE_ACTIONS_OVER = 3
 
 # The orders the team table offers (?sort=…, a leading "-" for the other way round).
 SORTS = ("team", "attendance", "done", "overdue")
@@ -321,7 +322,7 @@ class CohortProgress:
     teams: list  # TeamFigures, needing attention first, then by name
     dimensions: list  # DimensionChange, in the rubric's order
     changes: Changes
-    overdue_actions_limit: int = OVERDUE_ACTIONS_LIMIT
+    overdue_actions_over: int = OVERDUE_ACTIONS_OVER
     missed_in_a_row: int = MISSED_IN_A_ROW
 
     @property
@@ -334,6 +335,11 @@ class CohortProgress:
         return percent(
             sum(row.present for row in self.sessions), sum(row.marked for row in self.sessions)
         )
+
+    @property
+    def has_change(self):
+        """Whether any team has both self-assessments to compare on some dimension."""
+        return any(row.compared for row in self.dimensions)
 
     @property
     def needing_attention(self):
@@ -360,7 +366,7 @@ def reasons_for(team):
             )
             % {"count": team.missed_in_a_row}
         )
-    if team.actions_overdue >= OVERDUE_ACTIONS_LIMIT:
+    if team.actions_overdue > OVERDUE_ACTIONS_OVER:
         reasons.append(
             ngettext(
                 "%(count)s action item overdue",
@@ -487,10 +493,12 @@ def describe_rules():
         )
         % {"count": MISSED_IN_A_ROW},
         ngettext(
-            "%(count)s or more of its action items are overdue (past their due date and not done).",
-            "%(count)s or more of its action items are overdue (past their due date and not done).",
-            OVERDUE_ACTIONS_LIMIT,
+            "More than %(count)s of its action items are overdue (past their due date and not "
+            "done).",
+            "More than %(count)s of its action items are overdue (past their due date and not "
+            "done).",
+            OVERDUE_ACTIONS_OVER,
         )
-        % {"count": OVERDUE_ACTIONS_LIMIT},
+        % {"count": OVERDUE_ACTIONS_OVER},
         _("Any of its check-ins is overdue (past its due date and not submitted)."),
     ]

@@ -4,8 +4,8 @@ a <title> it is labelled by, and every number is also written as text on the pag
 beside it), so nothing needs JavaScript, or sight, to be read.
 
 The geometry is worked out here; the drawing is in templates/dashboard/_charts/*.html. Colour
-is never the only carrier: each bar has its number as text, and a second kind of bar is
-striped as well as coloured. Styles: static/css/progress.css (.chart-*).
+is never the only carrier: each bar has its number as text, a fall stands left of the zero
+line with a minus sign, and a meter's parts are written out beside it. Styles: static/css/progress.css (.chart-*).
 
     {% load progress_charts %}
     {% column_chart points title="…" chart_id="attendance" %}
