@@ -414,7 +414,11 @@ def _team_figures(team, attendance):
 
 def cohort_progress(cohort, window):
     """Everything the cohort's progress page and its CSV show, as plain data, in seven
-    queries whatever the number of teams and sessions (see the module's docstring)."""
+    queries whatever the number of teams and sessions (see the module's docstring).
+
+    The figures depend on the cohort, `window.since` and the active time zone (the viewer's:
+    "today" for overdue, the due day for "on time", the first instant of `since`), and on
+    nothing about the viewer besides: a cache key needs those three, and the day."""
     teams = _teams(cohort, window)
     held, rows = attendance_by_team([cohort.pk], teams)[cohort.pk]
     counts = _session_counts(held) if held else {}

@@ -441,6 +441,22 @@ def test_a_bad_day_is_said_on_the_page_and_the_default_used(client, world, data,
     assert "What changed since 20 September 2026" in page
 
 
+@pytest.mark.parametrize(
+    ("since", "heading"),
+    [
+        ("0001-01-01", "What changed since 1 January 0001"),
+        ("", "What changed since 20 September 2026"),
+        ("99999-01-01", "What changed since 20 September 2026"),
+        ("2026-10-20", "What changed since 20 October 2026"),  # today is not the future
+    ],
+)
+def test_odd_days_never_fail(client, world, data, since, heading):
+    client.force_login(world.staff)
+    response = client.get(url(data, since=since))
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+
+
 # Who may read it ------------------------------------------------------------------------------
 
 
