@@ -5,7 +5,8 @@ beside it), so nothing needs JavaScript, or sight, to be read.
 
 The geometry is worked out here; the drawing is in templates/dashboard/_charts/*.html. Colour
 is never the only carrier: each bar has its number as text, a fall stands left of the zero
-line with a minus sign, and a meter's parts are written out beside it. Styles: static/css/progress.css (.chart-*).
+line with a minus sign, and a meter's parts are written out beside it. Styles:
+static/css/progress.css (.chart-*).
 
     {% load progress_charts %}
     {% column_chart points title="…" chart_id="attendance" %}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dashboard.cohort_progress import cohort_progress as read_progress
 from dashboard.cohort_progress import describe_rules, parse_sort, sort_teams
 from dashboard.forms import SinceForm
+from dashboard.freshness import cached
 from dashboard.progress import get_progress_cohort_for, window
 from dashboard.templatetags.progress_charts import signed
 from portal.csv import csv_response
@@ -21,7 +22,11 @@ SORTABLE = ("team", "attendance", "done", "overdue")
 def _read(request, pk):
     cohort = get_progress_cohort_for(request.user, pk)
     form = SinceForm(request.GET or None)
-    return cohort, form, read_progress(cohort, window(form.picked()))
+    since = form.picked()
+    progress = cached(
+        "cohort_progress", lambda: read_progress(cohort, window(since)), cohort.pk, since
+    )
+    return cohort, form, progress
 
 
 def _sort_links(request, form, sort):
@@ -52,13 +57,9 @@ def _session_points(progress):
     ]
 
 
-def _change_text(value):
-    return signed(value)
-
-
 def _dimension_rows(progress):
     return [
-        {"label": row.name, "value": row.average, "text": _change_text(row.average)}
+        {"label": row.name, "value": row.average, "text": signed(row.average)}
         for row in progress.dimensions
     ]
 
