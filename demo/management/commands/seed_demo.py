@@ -417,9 +417,15 @@ class Command(BaseCommand):
 
     def team(self, cohort, code, size, *, named=None, skip_ed=False):
         """Enrol a grantee and fill its team; `named` puts a demo login in a given role."""
-        enrolment = Enrolment.objects.get_or_create(cohort=cohort, organisation=self.grantee(code))[
-            0
-        ]
+        # Enrolled three weeks before the cohort starts (or today, for one starting sooner),
+        # so "what changed" on the progress pages counts only the teams enrolled lately.
+        enrolled = min(
+            timezone.now(),
+            datetime.combine(cohort.starts_on - timedelta(days=21), time(15), tzinfo=UTC),
+        )
+        enrolment = Enrolment.objects.get_or_create(
+            cohort=cohort, organisation=self.grantee(code), defaults={"created_at": enrolled}
+        )[0]
         zone = STATE_TIME_ZONES[code]
         roles = [TeamRole.EXECUTIVE_DIRECTOR, TeamRole.TEAM_LEAD, TeamRole.MEMBER][:size]
         if size > 3:
