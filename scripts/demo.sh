@@ -125,11 +125,13 @@ cat <<BANNER
 
   Log in with any of these (password: ${PASSWORD}):
 
-    staff@demo.test         Alliance staff: programs, cohorts, enrolments, teams,
-                            invitations, the readiness checklist, rubrics, the Outbox
+    staff@demo.test         Alliance staff: Progress (the national map, each cohort's
+                            progress, every state's dossier, CSV exports), programs,
+                            cohorts, enrolments, invitations, rubrics, the Outbox
     facilitator@demo.test   facilitates an Operationalizing Equity cohort and
-                            co-facilitates a CPPP cohort: the review queue, and the
-                            completed OE Pilot Cohort's check-ins
+                            co-facilitates a CPPP cohort: the review queue, the
+                            completed OE Pilot Cohort's check-ins, and the progress
+                            and exports of their own cohorts only
     partner@demo.test       a planning partner assigned to OE cohorts: support requests
     arizona@demo.test       Arizona's executive director (state team): team home,
                             workplan, self-assessment, support requests
