@@ -5,11 +5,12 @@ instances; no lazy querysets), so a cache can hold it. Every figure is counted i
 for all the cohort's teams at once, never team by team:
 
 1. the teams, each with its counts as subqueries (actions, check-ins, support requests,
-   self-assessments taken, average change, "what changed" since the window's day);
+   self-assessments taken, average change; whether it is new, and its actions done and
+   check-ins in since the window's day: dashboard.progress.Changed);
 2. their current seats (who the executive director is);
 3. the held sessions and 4. who was present at them (sessions_app's attendance_by_team);
 5. per held session, the people marked and the people present;
-6. the sessions still ahead and those started;
+6. the sessions still ahead, those started and those held since the window's day;
 7. the rubric's dimensions, each with the cohort's average change.
 
 Definitions the page states in words (PageRules below):
@@ -36,7 +37,7 @@ overdue, or when any of its check-ins is overdue.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import (
     Avg,
@@ -59,6 +60,7 @@ from django.utils.translation import ngettext
 from cohorts.choices import TeamRole
 from cohorts.models import Enrolment
 from cohorts.selectors import current_seats
+from dashboard.progress import Changes, changed
 from sessions_app.models import Attendance, LearningSession
 from sessions_app.selectors import MISSED_IN_A_ROW, attendance_by_team
 from workplans.choices import AssessmentStatus, CheckInStatus, Phase, SupportStatus
@@ -141,8 +143,8 @@ def _compared(ratings, group_path, outer):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _teams(cohort, window):
-    today, since = window.today, window.since_start
+def _teams(cohort, window, recent):
+    today = window.today
     actions = ActionItem.objects.all()
     checkins = CheckIn.objects.all()
     submitted = checkins.exclude(status=CheckInStatus.OPEN)
@@ -155,14 +157,15 @@ def _teams(cohort, window):
             actions_total=_actions(actions),
             actions_done=_actions(actions.done()),
             actions_overdue=_actions(actions.overdue(today)),
-            actions_done_since=_actions(actions.done().filter(done_at__gte=since)),
+            new=Exists(recent.teams.filter(pk=OuterRef("pk"))),
+            actions_done_since=_actions(recent.actions),
             checkins_due=_per_team(checkins.filter(due_on__lte=today), "enrolment"),
             checkins_submitted=_per_team(submitted, "enrolment"),
             checkins_on_time=_per_team(
                 submitted.filter(submitted_at__date__lte=F("due_on")), "enrolment"
             ),
             checkins_overdue=_per_team(checkins.overdue(today), "enrolment"),
-            checkins_in_since=_per_team(submitted.filter(submitted_at__gte=since), "enrolment"),
+            checkins_in_since=_per_team(recent.checkins, "enrolment"),
             support_open=_per_team(
                 SupportRequest.objects.exclude(status=SupportStatus.CLOSED), "enrolment"
             ),
@@ -192,16 +195,18 @@ def _session_counts(held):
     return {session: (marked, present) for session, marked, present in rows}
 
 
-def _schedule(cohort):
-    """(sessions left: scheduled, not started; sessions started), one query."""
+def _schedule(cohort, recent):
+    """(sessions left: scheduled, not started; sessions started; sessions held since:
+    `recent`'s), one query."""
     now = timezone.now()
     counts = LearningSession.objects.filter(
         cohort=cohort, status=LearningSession.Status.SCHEDULED
     ).aggregate(
         left=Count("pk", filter=Q(starts_at__gt=now)),
         started=Count("pk", filter=Q(starts_at__lte=now)),
+        held_since=Count("pk", filter=Q(pk__in=recent.sessions.values("pk"))),
     )
-    return counts["left"], counts["started"]
+    return counts["left"], counts["started"], counts["held_since"]
 
 
 def _dimensions(cohort):
@@ -299,17 +304,6 @@ class TeamFigures:
             {"value": self.actions_overdue, "kind": "overdue"},
             {"value": max(rest, 0), "kind": "rest"},
         ]
-
-
-@dataclass
-class Changes:
-    """What changed since the window's day."""
-
-    since: date
-    new_teams: int
-    sessions_held: int
-    actions_done: int
-    checkins_in: int
 
 
 @dataclass
@@ -419,7 +413,8 @@ def cohort_progress(cohort, window):
     The figures depend on the cohort, `window.since` and the active time zone (the viewer's:
     "today" for overdue, the due day for "on time", the first instant of `since`), and on
     nothing about the viewer besides: a cache key needs those three, and the day."""
-    teams = _teams(cohort, window)
+    recent = changed(window)
+    teams = _teams(cohort, window, recent)
     held, rows = attendance_by_team([cohort.pk], teams)[cohort.pk]
     counts = _session_counts(held) if held else {}
     sessions = []
@@ -427,13 +422,12 @@ def cohort_progress(cohort, window):
         marked, present = counts.get(session.pk, (0, 0))
         teams_present = sum(1 for row in rows if row.present[index])
         sessions.append(SessionFigures(session, marked, present, teams_present, len(teams)))
-    left, started = _schedule(cohort)
+    left, started, held_since = _schedule(cohort, recent)
     figures = [_team_figures(team, row) for team, row in zip(teams, rows, strict=True)]
-    since = window.since_start
     changes = Changes(
-        since=window.since,
-        new_teams=sum(1 for team in teams if team.created_at >= since),
-        sessions_held=sum(1 for session in held if session.starts_at >= since),
+        since=recent.since,
+        new_teams=sum(1 for team in teams if team.new),
+        sessions_held=held_since,
         actions_done=sum(team.actions_done_since for team in teams),
         checkins_in=sum(team.checkins_in_since for team in teams),
     )

@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.choices import US_STATES, CohortStatus, OrganisationKind
 from cohorts.models import Cohort, Enrolment
-from sessions_app.models import LearningSession
-from workplans.choices import CheckInStatus
-from workplans.models import ActionItem, CheckIn
+from dashboard.progress import Changes, changed
+from workplans.models import CheckIn
 
 TERRITORIES = ("DC", "PR", "VI", "GU", "MP", "AS")  # shown, never counted toward the 50
 STATE_CODES = [code for code, _name, _zone in US_STATES]
@@ -110,15 +109,6 @@ class CohortRow:
 
 
 @dataclass(frozen=True)
-class Changes:
-    since: date
-    new_teams: int
-    sessions_held: int
-    actions_done: int
-    checkins_in: int
-
-
-@dataclass(frozen=True)
 class Picture:
     as_of: object  # aware datetime (UTC); shown in the viewer's zone
     filters: Filters
@@ -158,9 +148,10 @@ def _state_status(statuses):
     return MapStatus.NEVER
 
 
-def _states(filters, window):
-    """Every state's row, and how many teams joined since the window's start — one query:
-    the state grantees' enrolments grouped by state and cohort."""
+def _states(filters, window, recent):
+    """Every state's row, and how many teams joined since the window's start (`recent`'s
+    teams: dashboard.progress.Changed) — one query: the state grantees' enrolments grouped
+    by state and cohort."""
     overdue = CheckIn.objects.overdue(window.today).filter(enrolment=OuterRef("pk"))
     rows = (
         Enrolment.objects.filter(
@@ -176,7 +167,7 @@ def _states(filters, window):
         .annotate(
             teams=Count("pk"),
             overdue=Count("pk", filter=Q(Exists(overdue))),
-            new=Count("pk", filter=Q(created_at__gte=window.since_start)),
+            new=Count("pk", filter=Q(pk__in=recent.teams.values("pk"))),
         )
         .order_by("-cohort__starts_on", "cohort__name")
     )
@@ -254,34 +245,25 @@ def _cohorts(filters):
     return cohorts, total - len(cohorts)
 
 
-def _changes(filters, window, new_teams):
-    """What changed from the window's `since` to its `as_of` — three counts."""
-    start, end = window.since_start, window.as_of
-    sessions = (
-        LearningSession.objects.held(end)
-        .filter(filters.cohort_q("cohort__"))
-        .filter(starts_at__gte=start)
-        .count()
+def _changes(filters, recent, new_teams):
+    """What changed from the window's `since` to its `as_of` (`recent`'s rows:
+    dashboard.progress.Changed) in the cohorts the filters keep — three counts."""
+    return Changes(
+        since=recent.since,
+        new_teams=new_teams,
+        sessions_held=recent.sessions.filter(filters.cohort_q("cohort__")).count(),
+        actions_done=recent.actions.filter(
+            filters.cohort_q("goal__workplan__enrolment__cohort__")
+        ).count(),
+        checkins_in=recent.checkins.filter(filters.cohort_q("enrolment__cohort__")).count(),
     )
-    actions = (
-        ActionItem.objects.done()
-        .filter(filters.cohort_q("goal__workplan__enrolment__cohort__"))
-        .filter(done_at__gte=start, done_at__lte=end)
-        .count()
-    )
-    checkins = (  # a check-in reopened since (open again) is not in, as on the cohort view
-        CheckIn.objects.exclude(status=CheckInStatus.OPEN)
-        .filter(filters.cohort_q("enrolment__cohort__"))
-        .filter(submitted_at__gte=start, submitted_at__lte=end)
-        .count()
-    )
-    return Changes(window.since, new_teams, sessions, actions, checkins)
 
 
 def national_picture(filters, window):
     """The national view's numbers for `filters` (a Filters) and `window`
     (dashboard.progress.window()): a Picture, plain data. Five queries."""
-    states, new_teams = _states(filters, window)
+    recent = changed(window)
+    states, new_teams = _states(filters, window, recent)
     counts = {status: 0 for status in MapStatus.ORDER}
     for state in states:
         counts[state.status] += 1
@@ -298,7 +280,7 @@ def national_picture(filters, window):
         starting_only=starting_only,
         cohorts=cohorts,
         more_cohorts=more,
-        changes=_changes(filters, window, new_teams),
+        changes=_changes(filters, recent, new_teams),
     )
 
 

@@ -1,5 +1,6 @@
 """What the progress pages (the national view, a cohort's progress, a state's dossier) and
-their exports share: who may read them, and the "as of" and "since" of their numbers.
+their exports share: who may read them, the "as of" and "since" of their numbers, and what
+"what changed" since that day counts (Changes, Changed).
 
 Staff read every cohort; a facilitator reads the cohorts they facilitate; nobody else reads
 any (a 404, not a 403: the pages do not say they exist). The national view and the state
@@ -14,8 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohorts import selectors as cohort_selectors
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Enrolment
 from cohorts.rules import is_alliance_staff
+from sessions_app.models import LearningSession
+from workplans.choices import CheckInStatus
+from workplans.models import ActionItem, CheckIn
 
 SINCE_DAYS = 30  # "what changed": since this many days ago, unless the person picks a date
 
@@ -62,3 +66,47 @@ def window(since=None):
     SINCE_DAYS ago."""
     now = timezone.now()
     return Window(now, since or timezone.localdate(now) - timedelta(days=SINCE_DAYS))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from a window's `since` to its `as_of` (the counts of Changed's rows)."""
+
+    since: date
+    new_teams: int
+    sessions_held: int
+    actions_done: int
+    checkins_in: int
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The rows "what changed" counts, from the first instant of the window's `since` (in the
+    viewer's zone) to its `as_of` — the one definition the national view and a cohort's
+    progress share; each counts them within its own queries (for the cohorts, and the teams,
+    it covers):
+
+    - `teams`: enrolments created;
+    - `sessions`: held sessions (LearningSession.objects.held) that started;
+    - `actions`: action items done (ActionItem.objects.done()), by when they were done;
+    - `checkins`: check-ins submitted and not reopened since (open again is not in).
+    """
+
+    since: date
+    teams: object  # querysets
+    sessions: object
+    actions: object
+    checkins: object
+
+
+def changed(window):
+    start, end = window.since_start, window.as_of
+    return Changed(
+        since=window.since,
+        teams=Enrolment.objects.filter(created_at__gte=start, created_at__lte=end),
+        sessions=LearningSession.objects.held(end).filter(starts_at__gte=start),
+        actions=ActionItem.objects.done().filter(done_at__gte=start, done_at__lte=end),
+        checkins=CheckIn.objects.exclude(status=CheckInStatus.OPEN).filter(
+            submitted_at__gte=start, submitted_at__lte=end
+        ),
+    )
