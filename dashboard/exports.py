@@ -12,6 +12,7 @@ Dates are written YYYY-MM-DD, moments in UTC with their offset (2026-10-06T15:40
 choices are written in words (the viewer's language), never as codes.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -25,6 +26,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -102,11 +104,8 @@ def _stream(queryset, row):
     before the first fetch; inside one, the first rows come as soon as they are found, and the
     whole file is read from one snapshot. (Not on SQLite, the demo's database: its transactions
     take the write lock, which a slow download would hold.)"""
-    if connection.vendor == "postgresql":
-        with transaction.atomic(savepoint=False):
-            for values in queryset.iterator(chunk_size=CHUNK_SIZE):
-                yield row(*values)
-    else:
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(savepoint=False) if postgresql else nullcontext():
         for values in queryset.iterator(chunk_size=CHUNK_SIZE):
             yield row(*values)
 
@@ -124,6 +123,30 @@ def _scoped(queryset, cohort_path, user, cohort):
     if cohort is not None:
         cohorts = cohorts.filter(pk=cohort.pk)
     return queryset.filter(**{f"{cohort_path}__in": cohorts.values("pk")})
+
+
+def _flag(condition):
+    """True or False: whether the row meets `condition` (a Q), for a yes/no column."""
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _by_cohort(cohort):
+    """The order every export starts with: by program, then cohort (its name, then its id),
+    `cohort` being the rows' path to it."""
+    return (f"{cohort}__program__name", f"{cohort}__name", f"{cohort}_id")
+
+
+def _team_columns(enrolment):
+    """The first columns of a team's rows, `enrolment` being the rows' path to the team:
+    program, cohort, state and organisation."""
+    return (
+        f"{enrolment}__cohort__program__name",
+        f"{enrolment}__cohort__name",
+        f"{enrolment}__organisation__state",
+        f"{enrolment}__organisation__name",
+    )
 
 
 # Action items ---------------------------------------------------------------------------------
@@ -151,17 +174,9 @@ def action_items_export(user, cohort=None, today=None):
     enrolment = "goal__workplan__enrolment"
     queryset = (
         _scoped(ActionItem.objects.all(), f"{enrolment}__cohort", user, cohort)
-        .annotate(
-            is_overdue=Case(
-                When(pk__in=ActionItem.objects.overdue(today).values("pk"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(is_overdue=_flag(Q(pk__in=ActionItem.objects.overdue(today).values("pk"))))
         .order_by(
-            f"{enrolment}__cohort__program__name",
-            f"{enrolment}__cohort__name",
-            f"{enrolment}__cohort_id",
+            *_by_cohort(f"{enrolment}__cohort"),
             f"{enrolment}__organisation__name",
             "goal__position",
             "goal_id",
@@ -169,10 +184,7 @@ def action_items_export(user, cohort=None, today=None):
             "pk",
         )
         .values_list(
-            f"{enrolment}__cohort__program__name",
-            f"{enrolment}__cohort__name",
-            f"{enrolment}__organisation__state",
-            f"{enrolment}__organisation__name",
+            *_team_columns(enrolment),
             "goal__title",
             "title",
             "owner__full_name",
@@ -252,9 +264,7 @@ def attendance_export(user, cohort=None, today=None):
             seat_role=seat_role,
         )
         .order_by(
-            "session__cohort__program__name",
-            "session__cohort__name",
-            "session__cohort_id",
+            *_by_cohort("session__cohort"),
             "session__starts_at",
             "session__number",
             "organisation_name",
@@ -322,14 +332,14 @@ def checkins_export(user, cohort=None, today=None):
         _("Confidence"),
     ]
     enrolment = "enrolment"
-    overdue = When(pk__in=CheckIn.objects.overdue(today).values("pk"), then=Value(True))
+    overdue = Q(pk__in=CheckIn.objects.overdue(today).values("pk"))
     queryset = (
         _scoped(CheckIn.objects.all(), f"{enrolment}__cohort", user, cohort)
         .annotate(
-            is_overdue=Case(overdue, default=Value(False), output_field=BooleanField()),
+            is_overdue=_flag(overdue),
             overdue_by=Case(
                 When(
-                    overdue.condition,
+                    overdue,
                     then=ExpressionWrapper(
                         Value(today) - F("due_on"), output_field=DurationField()
                     ),
@@ -339,18 +349,13 @@ def checkins_export(user, cohort=None, today=None):
             ),
         )
         .order_by(
-            f"{enrolment}__cohort__program__name",
-            f"{enrolment}__cohort__name",
-            f"{enrolment}__cohort_id",
+            *_by_cohort(f"{enrolment}__cohort"),
             f"{enrolment}__organisation__name",
             "number",
             "pk",
         )
         .values_list(
-            f"{enrolment}__cohort__program__name",
-            f"{enrolment}__cohort__name",
-            f"{enrolment}__organisation__state",
-            f"{enrolment}__organisation__name",
+            *_team_columns(enrolment),
             "number",
             "due_on",
             "planned_due_on",
