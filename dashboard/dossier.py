@@ -126,6 +126,13 @@ class DimensionChange:
     end: int | None
     change: int | None
 
+    @property
+    def change_label(self):
+        """+2, 0, -1; a dash when either level is missing."""
+        if self.change is None:
+            return "—"
+        return f"+{self.change}" if self.change > 0 else str(self.change)
+
 
 @dataclass
 class AssessmentFigures:

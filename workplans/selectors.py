@@ -197,6 +197,10 @@ class ComparedDimension:
     end: int | None
 
     @property
+    def name(self):
+        return self.dimension.name
+
+    @property
     def change(self):
         """End minus start; None when either phase has no level for this dimension."""
         if self.start is None or self.end is None:
