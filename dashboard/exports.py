@@ -138,6 +138,11 @@ def _by_cohort(cohort):
     return (f"{cohort}__program__name", f"{cohort}__name", f"{cohort}_id")
 
 
+def _team_header():
+    """The headings of _team_columns."""
+    return [_("Program"), _("Cohort"), _("State"), _("Organisation")]
+
+
 def _team_columns(enrolment):
     """The first columns of a team's rows, `enrolment` being the rows' path to the team:
     program, cohort, state and organisation."""
@@ -157,10 +162,7 @@ def action_items_export(user, cohort=None, today=None):
     cohort, team, goal, then due date."""
     today = today or timezone.localdate()
     header = [
-        _("Program"),
-        _("Cohort"),
-        _("State"),
-        _("Organisation"),
+        *_team_header(),
         _("Goal"),
         _("Action item"),
         _("Owner"),
@@ -317,10 +319,7 @@ def checkins_export(user, cohort=None, today=None):
     and its days by CheckIn.objects.overdue(today), today in the viewer's zone."""
     today = today or timezone.localdate()
     header = [
-        _("Program"),
-        _("Cohort"),
-        _("State"),
-        _("Organisation"),
+        *_team_header(),
         _("Check-in number"),
         _("Due on"),
         _("Planned due on"),
