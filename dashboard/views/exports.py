@@ -21,7 +21,9 @@ def exports_page(request):
     cohorts = progress_cohorts_for(request.user).order_by(
         "program__name", "-starts_on", "name", "pk"
     )
-    return render(request, "dashboard/exports.html", {"cohorts": list(cohorts)})
+    # A cohort's progress page links here with ?cohort=: that cohort comes chosen.
+    chosen = request.GET.get("cohort", "")
+    return render(request, "dashboard/exports.html", {"cohorts": list(cohorts), "chosen": chosen})
 
 
 def _download(build):

@@ -539,6 +539,17 @@ def test_the_exports_page_lists_the_three_and_the_cohorts_in_scope(client, world
     assert "Cohort Two" in response.content.decode()
 
 
+def test_a_cohort_named_in_the_address_comes_chosen_in_every_form(client, world):
+    """A cohort's progress page links to "More exports" with ?cohort=<its id>."""
+    client.force_login(world.staff)
+    content = client.get(
+        reverse("dashboard:exports"), {"cohort": world.cohort2.pk}
+    ).content.decode()
+
+    assert content.count(f'<option value="{world.cohort2.pk}" selected>') == 3
+    assert f'<option value="{world.cohort1.pk}" selected>' not in content
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_file_is_read_in_one(client, world, monkeypatch):
     """As in production (autocommit): on PostgreSQL the rows are read inside a transaction, so
