@@ -32,6 +32,12 @@ def progress_cohorts_for(user):
     return cohort_selectors.facilitated_cohorts(user)
 
 
+def reads_progress(roles, user, facilitators):
+    """progress_cohorts_for's rule for one cohort whose facilitators are already read (the
+    cohort page's "Progress" link): staff, or one of its facilitators. No query."""
+    return roles.staff or any(person.pk == user.pk for person in facilitators)
+
+
 def get_progress_cohort_for(user, pk):
     return get_object_or_404(progress_cohorts_for(user), pk=pk)
 

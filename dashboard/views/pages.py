@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
 from dashboard import selectors
+from dashboard.progress import reads_progress
 from notifications import kinds
 from notifications.selectors import my_notifications
 from sessions_app.services import feed_for
@@ -21,7 +22,9 @@ def home(request):
 
 
 def cohort_detail(request, pk):
-    return render(request, "dashboard/cohort_detail.html", selectors.cohort_page(request.user, pk))
+    page = selectors.cohort_page(request.user, pk)
+    page["reads_progress"] = reads_progress(request.roles, request.user, page["facilitators"])
+    return render(request, "dashboard/cohort_detail.html", page)
 
 
 def partner_teams(request):
