@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.csv import csv_response
 from portal.forms import run_service
+from portal.links import url_for_each
 from portal.permissions import require
 from workplans import selectors
 from workplans.choices import ActionStatus
@@ -37,7 +38,6 @@ ITEM_LINKS = {
     "status_url": "workplans:action_status",
     "edit_url": "workplans:action_edit",
 }
-_ANY_PK = 2147483647
 
 
 def _editable_values(obj, names):
@@ -90,15 +90,11 @@ def _status_buttons():
 
 
 def _with_links(items):
-    """Give each action item its row's links (ITEM_LINKS): each URL is reversed once, with a
-    stand-in pk, and written out per item, instead of one reverse() per link and item."""
-    shapes = {
-        attr: reverse(name, args=[_ANY_PK]).rpartition(str(_ANY_PK))
-        for attr, name in ITEM_LINKS.items()
-    }
+    """Give each action item its row's links (ITEM_LINKS), each URL reversed once a page."""
+    links = {attr: url_for_each(name) for attr, name in ITEM_LINKS.items()}
     for item in items:
-        for attr, (head, _pk, tail) in shapes.items():
-            setattr(item, attr, f"{head}{item.pk}{tail}")
+        for attr, link in links.items():
+            setattr(item, attr, link(item.pk))
 
 
 # The workplan ----------------------------------------------------------------------------------
