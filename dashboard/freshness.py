@@ -91,9 +91,10 @@ def watch(sender, connection, **kwargs):
         connection.execute_wrappers.append(WriteWatcher(watched_tables()))
 
 
-def cached(name, compute, *parts):
-    """compute(), kept per data version, `name` and `parts` (a page's filters), and the
-    viewer's day, zone and language (the figures' "today" and their words depend on them)."""
+def key(name, *parts):
+    """The cache key of `name` for `parts` (a page's filters) as of the data's version, the
+    code's, and the viewer's day, zone and language (the figures' "today" and their words
+    depend on them). A page's rendered fragments are kept under it too ({% cache %})."""
     context = (
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
@@ -101,9 +102,14 @@ def cached(name, compute, *parts):
         *map(str, parts),
     )
     digest = hashlib.sha256("\x1f".join(context).encode()).hexdigest()[:32]
-    key = f"progress:{name}:{code_version()}:{_version()}:{digest}"
-    value = cache.get(key)
+    return f"progress:{name}:{code_version()}:{_version()}:{digest}"
+
+
+def cached(name, compute, *parts):
+    """compute(), kept under key(name, *parts)."""
+    kept_under = key(name, *parts)
+    value = cache.get(kept_under)
     if value is None:
         value = compute()
-        cache.set(key, value, KEPT_SECONDS)
+        cache.set(kept_under, value, KEPT_SECONDS)
     return value

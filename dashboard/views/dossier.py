@@ -3,8 +3,8 @@
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from dashboard import freshness
 from dashboard.dossier import state_dossier
-from dashboard.freshness import cached
 from dashboard.progress import staff_only, window
 
 
@@ -15,7 +15,12 @@ def state_dossier_page(request, code):
     staff_only(request)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    dossier = cached("state_dossier", lambda: state_dossier(code, window()), code)
+    dossier = freshness.cached("state_dossier", lambda: state_dossier(code, window()), code)
     if code != dossier.code:
         return redirect("dashboard:state_dossier", code=dossier.code)
-    return render(request, "dashboard/state_dossier.html", {"dossier": dossier})
+    context = {
+        "dossier": dossier,
+        "kept_as": freshness.key("state_dossier", code),
+        "kept_seconds": freshness.KEPT_SECONDS,
+    }
+    return render(request, "dashboard/state_dossier.html", context)

@@ -2,14 +2,13 @@
 programs, its table, the cohorts running and recent, and what changed since a date."""
 
 from django.shortcuts import render
-from django.urls import reverse
 
 from cohorts.choices import STATE_NAMES
-from dashboard import national
+from dashboard import freshness, national
 from dashboard.forms import NationalFiltersForm, SinceForm
-from dashboard.freshness import cached
 from dashboard.national import GRID, GRID_COLUMNS, GRID_ROWS, TERRITORIES, Filters, MapStatus
 from dashboard.progress import staff_only, window
+from portal.links import url_for_each
 
 PITCH = 60  # a tile's place in the grid, in SVG units; the tile is a little smaller
 TILE = 54
@@ -23,7 +22,8 @@ def _position(code):
     return TERRITORIES.index(code) * PITCH, GRID_ROWS * PITCH + GAP_ROW
 
 
-def _tiles(picture, labels):
+def _tiles(picture, labels, progress_url):
+    dossier_url = url_for_each("dashboard:state_dossier")
     tiles = []
     for state in picture.states:
         x, y = _position(state.code)
@@ -37,26 +37,22 @@ def _tiles(picture, labels):
                 "y": y,
                 "cx": x + TILE / 2,
                 "cy": y + TILE / 2,
-                "url": reverse("dashboard:state_dossier", args=[state.code]),
-                "cohorts": [{"ref": ref, "url": _cohort_url(ref.id)} for ref in state.cohorts],
+                "url": dossier_url(state.code),
+                "cohorts": [{"ref": ref, "url": progress_url(ref.id)} for ref in state.cohorts],
             }
         )
     return tiles
 
 
-def _cohort_url(pk):
-    return reverse("dashboard:cohort_progress", args=[pk])
-
-
 def national_view(request):
     staff_only(request)
-    programs, years = cached("national-choices", national.filter_choices)
+    programs, years = freshness.cached("national-choices", national.filter_choices)
     data = request.GET or None
     form = NationalFiltersForm(data, programs=programs, years=years)
     since_form = SinceForm(data)
     filters = Filters(**form.kept()) if data else Filters()
     since = since_form.picked()
-    picture = cached(
+    picture = freshness.cached(
         "national", lambda: national.national_picture(filters, window(since)), filters, since
     )
 
@@ -67,8 +63,9 @@ def national_view(request):
         {"status": status, "label": labels[status], "count": picture.status_counts[status]}
         for status in MapStatus.ORDER
     ]
-    tiles = _tiles(picture, labels)
-    cohorts = [{"row": row, "url": _cohort_url(row.id)} for row in picture.cohorts]
+    progress_url = url_for_each("dashboard:cohort_progress")
+    tiles = _tiles(picture, labels, progress_url)
+    cohorts = [{"row": row, "url": progress_url(row.id)} for row in picture.cohorts]
     territories_y = GRID_ROWS * PITCH + GAP_ROW
     return render(
         request,
@@ -83,6 +80,8 @@ def national_view(request):
                 for message in errors
             ],
             "picture": picture,
+            "kept_as": freshness.key("national", filters, since),
+            "kept_seconds": freshness.KEPT_SECONDS,
             "tiles": tiles,  # alphabetical, for the table
             # in reading order, row by row, for the map (and the keyboard's way through it)
             "map_tiles": sorted(tiles, key=lambda tile: (tile["y"], tile["x"])),

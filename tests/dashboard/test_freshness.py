@@ -109,26 +109,36 @@ def test_the_watcher_is_on_the_connection():
 
 
 def test_the_national_view_and_a_dossier_show_a_new_team_at_once(client, world):
-    """The pages read from the cache: the second load of each computes nothing, and a team
-    enrolled after them shows on the next load."""
+    """The pages read their figures and their rendered report from the cache: the second
+    load computes nothing, and a team enrolled after them shows on the next load, in the
+    figures and in the page."""
     client.force_login(world.staff)
     national = reverse("dashboard:national")
     dossier = reverse("dashboard:state_dossier", args=["FL"])
 
     def florida():
-        picture = client.get(national).context["picture"]
-        return next(row for row in picture.states if row.code == "FL")
+        response = client.get(national)
+        status = next(row for row in response.context["picture"].states if row.code == "FL")
+        return status.status, response.content.decode()
 
-    def florida_teams():
-        return len(client.get(dossier).context["dossier"].teams)
+    def florida_dossier():
+        response = client.get(dossier)
+        return len(response.context["dossier"].teams), response.content.decode()
 
-    assert florida().status == MapStatus.NEVER
-    assert florida_teams() == 0
+    status, page = florida()
+    teams, report = florida_dossier()
+    assert status == MapStatus.NEVER and "Florida: Never enrolled" in page
+    assert teams == 0 and "No grantee organisation from Florida" in report
     with CaptureQueriesContext(connection) as again:
-        florida()
+        assert "Florida: Never enrolled" in florida()[1]
+        assert "No grantee organisation from Florida" in florida_dossier()[1]
     assert not any("cohorts_enrolment" in query["sql"] for query in again.captured_queries)
 
-    EnrolmentFactory(cohort=world.cohort1, organisation=OrganisationFactory(state="FL"))
+    EnrolmentFactory(
+        cohort=world.cohort1, organisation=OrganisationFactory(name="Florida Kids", state="FL")
+    )
 
-    assert florida().status != MapStatus.NEVER
-    assert florida_teams() == 1
+    status, page = florida()
+    teams, report = florida_dossier()
+    assert status != MapStatus.NEVER and "Florida: Never enrolled" not in page
+    assert teams == 1 and "Florida Kids" in report
