@@ -93,6 +93,9 @@ clean:
 # (bench/run.py). Its databases (portal_bench, portal_bench_tenth, portal_bench_claim) are
 # reused while nothing changed. BENCH_ARGS=--smoke: tiny and quick.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+# The cache every gunicorn worker shares, as in production (the progress pages keep their
+# figures there); a database of its own on the local Redis.
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/7
 BENCH_ARGS ?=
 
 # The page load generator; without it the bench falls back to a slower one in Python.
@@ -106,4 +109,4 @@ wrk:
 
 .PHONY: bench wrk
 bench: $(STAMP) services wrk
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) $(PY) bench/run.py $(BENCH_ARGS)
