@@ -43,6 +43,6 @@ def test_staff_read_a_states_dossier(page, demo):
     assert_accessible(page, "dossier-va")
 
     page.goto("/states/FL/")
-    expect(page.get_by_text("Never enrolled in a program yet")).to_be_visible()
+    expect(page.get_by_text("Not enrolled in a program yet")).to_be_visible()
     assert_accessible(page, "dossier-fl")
     assert_accessible_on_phone(page, "dossier-fl")

@@ -393,7 +393,7 @@ def test_a_state_never_enrolled_says_so(client, maryland):
     response = client.get(url("FL"))
 
     assert response.status_code == 200
-    assert "Never enrolled in a program yet" in response.content.decode()
+    assert "Not enrolled in a program yet" in response.content.decode()
 
 
 def test_a_lowercase_code_is_sent_to_the_capitals(client, maryland):
