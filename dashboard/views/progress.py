@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboard import freshness
 from dashboard.cohort_progress import cohort_progress as read_progress
 from dashboard.cohort_progress import describe_rules, parse_sort, sort_teams
 from dashboard.forms import SinceForm
-from dashboard.freshness import cached
 from dashboard.progress import get_progress_cohort_for, window
 from dashboard.templatetags.progress_charts import signed
 from portal.csv import csv_response
@@ -23,7 +23,7 @@ def _read(request, pk):
     cohort = get_progress_cohort_for(request.user, pk)
     form = SinceForm(request.GET or None)
     since = form.picked()
-    progress = cached(
+    progress = freshness.cached(
         "cohort_progress", lambda: read_progress(cohort, window(since)), cohort.pk, since
     )
     return cohort, form, progress
@@ -66,6 +66,7 @@ def _dimension_rows(progress):
 
 def cohort_progress(request, pk):
     cohort, form, progress = _read(request, pk)
+    kept_as = freshness.key("cohort_progress", cohort.pk, form.picked())
     sort = request.GET.get("sort", "")
     links, default_url, column = _sort_links(request, form, sort)
     query = request.GET.urlencode()
@@ -78,6 +79,9 @@ def cohort_progress(request, pk):
             "progress": progress,
             "teams": sort_teams(progress.teams, sort),
             "sorted_by": column,
+            "sort": sort,
+            "kept_as": kept_as,
+            "kept_seconds": freshness.KEPT_SECONDS,
             "sort_links": links,
             "default_order_url": default_url,
             "session_points": _session_points(progress),

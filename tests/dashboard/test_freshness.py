@@ -13,7 +13,9 @@ from dashboard import freshness
 from dashboard.national import MapStatus
 from notifications.models import Notification
 from tests.factories import EnrolmentFactory, OrganisationFactory
-from workplans.models import TeamVisit
+from tests.workplans.factories import ActionItemFactory
+from workplans.choices import ActionStatus
+from workplans.models import ActionItem, TeamVisit
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +144,27 @@ def test_the_national_view_and_a_dossier_show_a_new_team_at_once(client, world):
     teams, report = florida_dossier()
     assert status != MapStatus.NEVER and "Florida: Never enrolled" not in page
     assert teams == 1 and "Florida Kids" in report
+
+
+def test_a_cohorts_progress_shows_an_action_done_at_once(client, world):
+    """Its team table is rendered from the cache, per order of the teams; an action item
+    marked done shows in it on the next load, in every order."""
+    item = ActionItemFactory(goal__workplan__enrolment=world.team_a)
+    client.force_login(world.staff)
+    url = reverse("dashboard:cohort_progress", args=[world.cohort1.pk])
+
+    def actions_done(**params):
+        team = next(
+            t for t in client.get(url, params).context["teams"] if t.enrolment.pk == world.team_a.pk
+        )
+        return team.actions_done
+
+    for order in ("", "done", "-team"):
+        assert actions_done(sort=order) == 0
+        assert "0 of 1" in client.get(url, {"sort": order}).content.decode()
+
+    ActionItem.objects.filter(pk=item.pk).update(status=ActionStatus.DONE)
+
+    for order in ("", "done", "-team"):
+        assert actions_done(sort=order) == 1
+        assert "1 of 1" in client.get(url, {"sort": order}).content.decode()
