@@ -36,6 +36,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cohorts.choices import STATE_NAMES, OrganisationKind, TeamRole
 from cohorts.models import Membership, Seat
@@ -140,7 +141,7 @@ def _by_cohort(cohort):
 
 def _team_header():
     """The headings of _team_columns."""
-    return [_("Program"), _("Cohort"), _("State"), _("Organisation")]
+    return [_("Program"), _("Cohort"), pgettext("US state", "State"), _("Organisation")]
 
 
 def _team_columns(enrolment):
@@ -235,7 +236,7 @@ def attendance_export(user, cohort=None, today=None):
         _("Session number"),
         _("Session"),
         _("Session start (UTC)"),
-        _("State"),
+        pgettext("US state", "State"),
         _("Organisation"),
         _("Person"),
         _("Team role"),
@@ -326,7 +327,7 @@ def checkins_export(user, cohort=None, today=None):
         _("Status"),
         _("Submitted at (UTC)"),
         _("Reviewed at (UTC)"),
-        _("Overdue"),
+        pgettext("check-in", "Overdue"),
         _("Days overdue"),
         _("Confidence"),
     ]

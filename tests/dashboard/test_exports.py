@@ -220,8 +220,10 @@ def test_the_labels_are_in_the_viewers_language(client, world):
     world.fac1.language = "es"
     world.fac1.save()
     ActionItemFactory(goal__workplan__enrolment=world.team_a, status=ActionStatus.DONE)
-    row = download(client, world.fac1, ACTIONS)[1]
+    header, row = download(client, world.fac1, ACTIONS)[:2]
     assert row[7] == "Hecha"
+    # A US state and a status are both "Estado" in Spanish: the state's heading says which.
+    assert header[2] == "Estado (EE. UU.)" and header[7] == "Estado"
 
 
 # Attendance -----------------------------------------------------------------------------------
