@@ -303,10 +303,13 @@ class Cohort(models.Model):
         return Cohort.objects.filter(pk=self.pk).people(ways)
 
     def has_person(self, person, ways=ALL_WAYS):
-        return (
-            person.is_authenticated
-            and Cohort.objects.filter(pk=self.pk).taking_part(person, ways).exists()
-        )
+        if not person.is_authenticated:
+            return False
+        if tuple(ways) == (TakingPart.FACILITATOR,):
+            read = getattr(self, "_prefetched_objects_cache", {}).get("facilitators")
+            if read is not None:  # the facilitators a page already read: no query
+                return any(facilitator.pk == person.pk for facilitator in read)
+        return Cohort.objects.filter(pk=self.pk).taking_part(person, ways).exists()
 
 
 class Enrolment(models.Model):

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
@@ -191,18 +192,27 @@ def partner_page(user):
 def cohort_page(user, pk):
     """A cohort, its teams, and what the person may see of its progress (404 if not theirs)."""
     cohort = cohort_selectors.get_cohort_for(user, pk)
-    teams = list(cohort_selectors.cohort_teams(cohort))
+    # Whether the person may open each team (enrolments_for, the one rule) is read with
+    # the teams, not counted apart.
+    teams = list(
+        cohort_selectors.cohort_teams(cohort).annotate(
+            opens=Exists(cohort_selectors.enrolments_for(user).filter(pk=OuterRef("pk")))
+        )
+    )
+    # Prefetched, so that the rules asking whether the person facilitates it (mark_attendance
+    # below, cohorts.rules.is_cohort_facilitator) and the readiness checks read them too.
+    prefetch_related_objects([cohort], "facilitators")
+    facilitators = list(cohort.facilitators.all())
     page = {
         "cohort": cohort,
         "teams": teams,
-        "facilitators": list(cohort.facilitators.all()),
+        "facilitators": facilitators,
         "partners": list(cohort.partners.all()),
         "can_manage": user.has_perm("cohorts.manage_cohort", cohort),
         "my_team_ids": {
             t.pk for t in teams if any(s.person_id == user.pk for s in t.current_seats)
         },
-        "opens_every_team": cohort_selectors.enrolments_for(user).filter(cohort=cohort).count()
-        == len(teams),
+        "opens_every_team": all(team.opens for team in teams),
     }
     if page["can_manage"]:
         page["checks"] = cohort_selectors.readiness(cohort, teams)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
+from cohorts.middleware import roles_now
 from dashboard import selectors
 from dashboard.progress import reads_progress
 from notifications import kinds
@@ -22,8 +23,9 @@ def home(request):
 
 
 def cohort_detail(request, pk):
+    roles = roles_now(request)  # the selectors' staff check is then answered from them
     page = selectors.cohort_page(request.user, pk)
-    page["reads_progress"] = reads_progress(request.roles, request.user, page["facilitators"])
+    page["reads_progress"] = reads_progress(roles, request.user, page["facilitators"])
     return render(request, "dashboard/cohort_detail.html", page)
 
 

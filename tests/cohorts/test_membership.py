@@ -79,3 +79,16 @@ def test_staff_is_the_group_or_a_superuser_and_nothing_else(world):
     assert set(User.objects.staff()) == {world.staff, superuser}
     assert roles_for(superuser).staff and superuser.is_alliance_staff
     assert not roles_for(world.fac1).staff and not world.fac1.is_alliance_staff
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_a_cohort_whose_facilitators_are_read_answers_who_facilitates_it_without_a_query(
+    world, role, django_assert_num_queries
+):
+    person = world.person(role)
+    asked = world.cohort1.has_person(person, (TakingPart.FACILITATOR,))
+    cohort = Cohort.objects.prefetch_related("facilitators").get(pk=world.cohort1.pk)
+
+    with django_assert_num_queries(0):
+        assert cohort.has_person(person, (TakingPart.FACILITATOR,)) == asked
+    assert asked == (role == "fac1")
