@@ -333,8 +333,12 @@ class Progress:
 
 
 def get_workplan_page_team_for(user, pk):
-    """As get_workplan_team_for, with the team's workplan read in the same query."""
-    return get_object_or_404(workplan_teams_for(user).select_related("workplan"), pk=pk)
+    """As get_workplan_team_for, with the team's workplan and who reviewed it (named by the
+    page once it is reviewed) read in the same query: the page's count does not depend on
+    the workplan's state."""
+    return get_object_or_404(
+        workplan_teams_for(user).select_related("workplan", "workplan__reviewed_by"), pk=pk
+    )
 
 
 def mark_overdue(item, today):

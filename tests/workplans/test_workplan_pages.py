@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.workplans.factories import (
     ActionItemFactory,
@@ -16,6 +17,7 @@ from tests.workplans.factories import (
     SupportRequestFactory,
     WorkplanFactory,
 )
+from workplans.choices import WorkplanStatus
 from workplans.models import Workplan
 from workplans.services import workplan as services
 
@@ -224,13 +226,28 @@ def test_the_workplan_page_costs_the_same_with_2_and_20_goals(
     with_20 = queries_for(client, url)
 
     assert with_20 == with_2
-    # 1 the login session, 2 the user, 3 "are they staff?" (the selector's scope), 4 the team
-    # within the person's scope with its workplan, 5 the goals, 6 their action items with
-    # owners, 7 the goals' comments with authors (prefetches, one each for all goals), 8 the
-    # person's roles for the menu, 9 "do they facilitate the cohort?" and 10 "are they on the
-    # team?" (asked once for the page by the review include's review_of).
-    with django_assert_max_num_queries(10):
+    # 1 the login session, 2 the user, 3 the person's roles (for the menu; read first, they
+    # answer the selector's "are they staff?"), 4 the team within the person's scope with its
+    # workplan and who reviewed it, 5 the goals, 6 their action items with owners, 7 the
+    # goals' comments with authors (prefetches, one each for all goals), 8 "do they
+    # facilitate the cohort?" and 9 "are they on the team?" (asked once for the page by the
+    # review include's review_of).
+    with django_assert_max_num_queries(9):
         client.get(url)
+
+
+def test_a_reviewed_workplan_costs_what_a_draft_costs(client, world):
+    """The page names who reviewed the workplan: read with the team, not on its own."""
+    url = reverse("workplans:workplan", args=[world.team_a.pk])
+    client.force_login(world.team_a_ed)
+    add_goals(world, 2)
+    draft = queries_for(client, url)
+    Workplan.objects.filter(enrolment=world.team_a).update(
+        status=WorkplanStatus.REVIEWED, reviewed_at=timezone.now(), reviewed_by=world.fac1
+    )
+
+    assert queries_for(client, url) == draft
+    assert world.fac1.full_name in client.get(url).content.decode()
 
 
 def changed_many_times(world, count):

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.middleware import roles_now
 from portal.csv import csv_response
 from portal.forms import run_service
 from portal.links import url_for_each
@@ -103,6 +104,7 @@ def _with_links(items):
 def workplan(request, pk):
     """Whether the person may edit is asked once, by the page's review include (its
     `review_of` tag: workplans.selectors.review_rights), which the page's controls share."""
+    roles_now(request)  # the selector's staff check is then answered from them
     enrolment = selectors.get_workplan_page_team_for(request.user, pk)
     plan = selectors.workplan_of(enrolment)
     goals = selectors.goals_with_items(plan, timezone.localdate())
