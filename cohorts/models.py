@@ -305,11 +305,29 @@ class Cohort(models.Model):
     def has_person(self, person, ways=ALL_WAYS):
         if not person.is_authenticated:
             return False
+        read = self.__dict__.get("_people_read", {}).get((person.pk, tuple(ways)))
+        if read is not None:  # read with the cohort (takes_part): no query
+            return read
         if tuple(ways) == (TakingPart.FACILITATOR,):
             read = getattr(self, "_prefetched_objects_cache", {}).get("facilitators")
             if read is not None:  # the facilitators a page already read: no query
                 return any(facilitator.pk == person.pk for facilitator in read)
         return Cohort.objects.filter(pk=self.pk).taking_part(person, ways).exists()
+
+    def read_person(self, person, ways, answer):
+        """Keep has_person's answer for `person` and `ways`, read by a selector in the same
+        query as the cohort (an annotation of takes_part)."""
+        self.__dict__.setdefault("_people_read", {})[(person.pk, tuple(ways))] = answer
+
+
+def takes_part(person, ways, cohort="cohort_id"):
+    """Cohort.has_person as an expression (the same rule, Cohort.objects.taking_part), to read
+    it with a cohort or with something of a cohort's (an annotation); then
+    Cohort.read_person keeps the answer. `cohort`: the outer query's column naming the
+    cohort."""
+    return models.Exists(
+        Cohort.objects.filter(pk=models.OuterRef(cohort)).taking_part(person, ways)
+    )
 
 
 class Enrolment(models.Model):

@@ -13,10 +13,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cohorts.choices import TeamRole
-from cohorts.models import Cohort, Membership, Seat
+from cohorts.models import Cohort, Membership, Seat, TakingPart, takes_part
 from cohorts.selectors import cohorts_for, current_seats
 from sessions_app.models import Attendance, LearningSession, Material, WrapUp
 from sessions_app.timing import outside_working_hours
+
+FACILITATING = (TakingPart.FACILITATOR,)
 
 
 def sessions_for(user):
@@ -28,6 +30,20 @@ def sessions_for(user):
 def get_session_for(user, pk):
     """One session, with its wrap-up if it has one (wrap_up_of)."""
     return get_object_or_404(sessions_for(user).select_related("wrap_up"), pk=pk)
+
+
+def get_session_page_for(user, pk):
+    """As get_session_for, with whether the person facilitates the session's cohort (the
+    rule sessions_app.schedule asks, cohorts.rules.is_cohort_facilitator) read in the same
+    query and kept on the cohort."""
+    session = get_object_or_404(
+        sessions_for(user)
+        .select_related("wrap_up")
+        .annotate(facilitates=takes_part(user, FACILITATING)),
+        pk=pk,
+    )
+    session.cohort.read_person(user, FACILITATING, session.facilitates)
+    return session
 
 
 def get_material_for(user, session_pk, pk):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.timezones import zone_or_utc
+from cohorts.middleware import roles_now
 from cohorts.models import TakingPart
 from cohorts.selectors import get_cohort_for
 from portal.forms import act_and_report, run_service
@@ -163,7 +164,8 @@ def _warnings_for(session):
 
 def session_detail(request, pk):
     user = request.user
-    session = selectors.get_session_for(user, pk)
+    roles_now(request)  # the selectors' staff check is then answered from them
+    session = selectors.get_session_page_for(user, pk)
     can_schedule = user.has_perm("sessions_app.schedule", session.cohort)
     context = {
         "session": session,

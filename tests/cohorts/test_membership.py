@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from cohorts.models import Cohort, TakingPart
+from cohorts.models import ALL_WAYS, Cohort, TakingPart, takes_part
 from cohorts.selectors import roles_for
 from tests.factories import MembershipFactory
 
@@ -92,3 +92,20 @@ def test_a_cohort_whose_facilitators_are_read_answers_who_facilitates_it_without
     with django_assert_num_queries(0):
         assert cohort.has_person(person, (TakingPart.FACILITATOR,)) == asked
     assert asked == (role == "fac1")
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+@pytest.mark.parametrize("ways", [(TakingPart.FACILITATOR,), ALL_WAYS], ids=["facilitates", "any"])
+def test_who_takes_part_read_with_a_cohort_is_the_same_answer_without_a_query(
+    world, role, ways, django_assert_num_queries
+):
+    person = world.person(role)
+    asked = world.cohort1.has_person(person, ways)
+    cohort = Cohort.objects.annotate(read=takes_part(person, ways, cohort="pk")).get(
+        pk=world.cohort1.pk
+    )
+    cohort.read_person(person, ways, cohort.read)
+
+    assert cohort.read == asked
+    with django_assert_num_queries(0):
+        assert cohort.has_person(person, ways) == asked
