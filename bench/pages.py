@@ -163,8 +163,7 @@ class Visit:
     page: Page
     path: str = ""
     cookie: str = ""  # the Cookie header: "sessionid=…", or nothing
-    error: str = ""
-    built: bool = True  # False: no URL of that name yet (another step builds it)
+    error: str = ""  # why the page could not be loaded (set while measuring)
 
     @property
     def name(self):
@@ -193,7 +192,7 @@ def logged_in():
     for each person; the sessions are deleted afterwards."""
     from django.conf import settings
     from django.contrib.sessions.models import Session
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     subjects = find_subjects()
     roles = {page.role for page in [*PAGES, *BASELINES, EXPORT] if page.role}
@@ -203,10 +202,7 @@ def logged_in():
         visit = Visit(page)
         if page.role:
             visit.cookie = f"{settings.SESSION_COOKIE_NAME}={sessions[page.role]}"
-        try:
-            visit.path = reverse(page.url_name, args=[getattr(subjects, a) for a in page.args])
-        except NoReverseMatch:
-            visit.error, visit.built = f"not built (no URL named {page.url_name!r})", False
+        visit.path = reverse(page.url_name, args=[getattr(subjects, a) for a in page.args])
         visits.append(visit)
     try:
         yield visits
@@ -228,9 +224,6 @@ def count_queries(visits):
     for visit in visits:
         if visit.page.stream:
             continue  # counted as it streams in stream_in_process
-        if visit.error:
-            counts[visit.name] = "not built" if not visit.built else visit.error
-            continue
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=visit.cookie)
         cache.clear()
         try:
@@ -267,9 +260,6 @@ def stream_in_process(visit):
     from django.db import connection
     from django.test import Client
 
-    if visit.error:
-        error = "not built" if not visit.built else visit.error
-        return InProcess(error=error, queries=error)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=visit.cookie)
     cache.clear()
     result = InProcess()
@@ -418,8 +408,6 @@ def download(server, visit):
     """GET the page through gunicorn and read it to the end: the time to its first byte and
     to its last, and the memory of the worker that served it (its resident peak reset just
     before, on every worker, since any of them may take the request)."""
-    if visit.error:
-        return Streamed(error="not built" if not visit.built else visit.error)
     workers = _workers(server.pid)
     reset = all([_reset_peak(pid) for pid in workers])
     before = {pid: _memory(pid, "VmRSS") for pid in workers}
@@ -601,11 +589,10 @@ def queries_ok(small, large):
 
 
 def report(results, small_counts, large_counts, *, title):
-    """Print the page table; return the targets and the pages that could not be loaded (a
-    page not built yet is reported as such, not as a failure)."""
+    """Print the page table; return the targets and the pages that could not be loaded."""
     by_page = {r.visit.page: r for r in results}
     health = by_page[HEALTH]
-    rows, below_admin, below_health, too_many, failed, missing = [], [], [], [], [], []
+    rows, below_admin, below_health, too_many, failed = [], [], [], [], []
     progress_slow = []
 
     def cell(count):  # a count, or a short word for what went wrong (FAILED says more)
@@ -616,10 +603,6 @@ def report(results, small_counts, large_counts, *, title):
         small, large = cell(small_counts.get(name)), cell(large_counts.get(name))
         baseline = visit.page in BASELINES
         sql = "–" if baseline else verdict(queries_ok(small, large))
-        if not visit.built:
-            missing.append(name)
-            rows.append([name, visit.page.role or "–", *["–"] * 4, "–", "–", "not built", "–"])
-            continue
         if visit.error or any(s.errors for s in result.samples):
             failed.append(f"{name}: {visit.error or 'answers that were not 200'}")
         if not baseline and not queries_ok(small, large):
@@ -654,14 +637,10 @@ def report(results, small_counts, large_counts, *, title):
         f"state dossier) against the {ADMINS[WORK].label}. SQL: one GET in-process with the "
         "cache emptied, at 1× (a tenth of the nation) and 10× (the nation)"
     )
-    for line in missing:
-        print(f"  NOT BUILT  {line}: no URL of that name yet")
     for line in failed:
         print(f"  FAILED  {line}")
     pages = len(PAGES)
     progress = [page.label for page in PAGES if page.label in PROGRESS]
-    progress_missing = [name for name in missing if name in PROGRESS]
-    measured = pages - len(missing)
 
     def listed(prefix, names):
         return f"; {prefix}: {'; '.join(names)}" if names else ""
@@ -669,27 +648,27 @@ def report(results, small_counts, large_counts, *, title):
     targets = [
         Target(
             f"every page ≥{ADMIN_TIMES}× its admin changelist at national size "
-            f"({measured - len(below_admin)} of {pages})"
-            + listed("below", below_admin) + listed("not built", missing),
-            not below_admin and not failed and not missing,
+            f"({pages - len(below_admin)} of {pages})"
+            + listed("below", below_admin),
+            not below_admin and not failed,
         ),
         Target(
             f"every page ≥ 1/{round(1 / HEALTH_SHARE)} of /healthz at national size "
-            f"({measured - len(below_health)} of {pages})"
-            + listed("below", below_health) + listed("not built", missing),
-            not below_health and not failed and not missing,
+            f"({pages - len(below_health)} of {pages})"
+            + listed("below", below_health),
+            not below_health and not failed,
         ),
         Target(
             f"every page ≤{MAX_QUERIES} queries, the same count at 1× and 10× "
-            f"({measured - len(too_many)} of {pages})"
-            + listed("not", too_many) + listed("not built", missing),
-            not too_many and not missing,
+            f"({pages - len(too_many)} of {pages})"
+            + listed("not", too_many),
+            not too_many,
         ),
         Target(
             f"progress pages ({', '.join(progress)}) ≥{ADMIN_TIMES}× the admin action items "
             f"and ≥ 1/{round(1 / HEALTH_SHARE)} of /healthz"
-            + listed("not", progress_slow) + listed("not built", progress_missing),
-            not progress_slow and not progress_missing,
+            + listed("not", progress_slow),
+            not progress_slow,
         ),
     ]  # fmt: skip
     return targets, failed
@@ -727,8 +706,8 @@ def report_export(small, large, downloads):
          "tracemalloc peak; gunicorn: the worker's resident size)"],
         rows,
     )  # fmt: skip
-    built = not small.error and not large.error and downloads and not downloads[0].error
-    if not built:
+    loaded = not small.error and not large.error and downloads and not downloads[0].error
+    if not loaded:
         reason = small.error or large.error or (downloads[0].error if downloads else "not run")
         return [
             Target(f"export: first byte < {FIRST_BYTE_SECONDS:g} s ({reason})", False),
