@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohorts import selectors as cohort_selectors
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Cohort, Enrolment, TakingPart
 from cohorts.rules import is_alliance_staff
 from sessions_app.models import LearningSession
 from workplans.choices import CheckInStatus
@@ -32,10 +32,11 @@ def progress_cohorts_for(user):
     return cohort_selectors.facilitated_cohorts(user)
 
 
-def reads_progress(roles, user, facilitators):
-    """progress_cohorts_for's rule for one cohort whose facilitators are already read (the
-    cohort page's "Progress" link): staff, or one of its facilitators. No query."""
-    return roles.staff or any(person.pk == user.pk for person in facilitators)
+def reads_progress(roles, user, cohort):
+    """progress_cohorts_for's rule for one cohort (the cohort page's "Progress" link): staff,
+    or one of its facilitators (Cohort.has_person, which reads the facilitators the page
+    prefetched)."""
+    return roles.staff or cohort.has_person(user, (TakingPart.FACILITATOR,))
 
 
 def get_progress_cohort_for(user, pk):

@@ -25,7 +25,7 @@ def home(request):
 def cohort_detail(request, pk):
     roles = roles_now(request)  # the selectors' staff check is then answered from them
     page = selectors.cohort_page(request.user, pk)
-    page["reads_progress"] = reads_progress(roles, request.user, page["facilitators"])
+    page["reads_progress"] = reads_progress(roles, request.user, page["cohort"])
     return render(request, "dashboard/cohort_detail.html", page)
 
 
